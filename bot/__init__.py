@@ -1,0 +1,1 @@
+"""samenbot: the Telegram bot of the SAMENredzaam mutual-care programme."""

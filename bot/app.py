@@ -1,0 +1,99 @@
+"""The one wiring point: settings + database + translations → a ready Application."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from telegram import Update
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
+from telegram.request import BaseRequest
+
+from bot.config import Settings
+from bot.context import BotContext, Services, utc_now
+from bot.flows import help as help_flow
+from bot.flows import invites, language, menu, onboarding, privacy
+from bot.flows.common import load_person, say
+from bot.i18n import Translations
+from bot.storage.db import Database
+from bot.storage.migrations import migrate
+from bot.storage.persistence import SqlitePersistence
+
+log = logging.getLogger(__name__)
+
+
+class SamenApplication(Application):
+    """Writes persistence after every update, so a kill -9 never loses a step."""
+
+    async def process_update(self, update: object) -> None:
+        await super().process_update(update)
+        if self.persistence is not None:
+            await self.update_persistence()
+
+
+async def on_error(update: object, context: BotContext) -> None:
+    log.error("error while handling an update", exc_info=context.error)
+    if not isinstance(update, Update) or update.effective_chat is None:
+        return
+    text = context.t.gettext(
+        "Sorry, something went wrong on our side. What you entered so far is kept. "
+        "Please try again, or send /help.")
+    try:
+        if update.callback_query is not None:
+            await update.callback_query.answer()
+        await say(update, context, text)
+    except Exception:  # the error path must never raise
+        log.exception("could not tell the person about the error")
+
+
+async def create_application(
+    settings: Settings,
+    *,
+    request: BaseRequest | None = None,
+    clock: Callable[[], datetime] = utc_now,
+) -> Application:
+    """Opens and migrates the database, then builds the Application (not yet initialised)."""
+    db = Database(settings.database_path)
+    await db.open()
+    await migrate(db, settings.migrations_dir)
+    services = Services(settings=settings, db=db,
+                        translations=Translations(settings.locales_dir, settings.tz), clock=clock)
+
+    builder = (
+        ApplicationBuilder()
+        .application_class(SamenApplication)
+        .token(settings.token)
+        .context_types(ContextTypes(context=BotContext))
+        .persistence(SqlitePersistence(db))
+    )
+    if settings.api_base_url:
+        builder = builder.base_url(settings.api_base_url)
+    if settings.api_base_file_url:
+        builder = builder.base_file_url(settings.api_base_file_url)
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    app = builder.build()
+    app.bot_data["services"] = services
+
+    app.add_handler(TypeHandler(Update, load_person), group=-10)
+    app.add_handler(onboarding.handler())
+    for handler in [*invites.handlers(), *language.handlers(), *privacy.handlers(),
+                    *help_flow.handlers()]:
+        app.add_handler(handler)
+    app.add_error_handler(on_error)
+    return app
+
+
+async def start_application(app: Application) -> None:
+    """Initialises the Application (loading persisted state) and publishes the visitor menu."""
+    await app.initialize()
+    await menu.publish_defaults(app.bot, app.bot_data["services"])
+
+
+async def close_application(app: Application) -> None:
+    """Writes the last state and closes the database."""
+    if app.running:
+        await app.stop()
+    await app.shutdown()
+    await app.bot_data["services"].db.close()

@@ -1,0 +1,64 @@
+"""callback_data codec: short prefixes plus ids or codes, at most 64 bytes, parsed defensively.
+
+Callback data comes from the client and is untrusted: every parser returns ``None`` for
+anything it does not recognise, and handlers re-check rights on the server.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.languages import LANGUAGES
+
+MAX_BYTES = 64
+
+# Prefixes, one per kind of button.
+ONBOARD_LANG = "ob:lang"
+ONBOARD_YES = "ob:yes"
+ONBOARD_NO = "ob:no"
+ONBOARD_BACK = "ob:back"
+SET_LANG = "lang"
+INVITE_ROLE = "inv:role"
+INVITE_USES = "inv:uses"
+INVITE_DAYS = "inv:days"
+INVITE_CANCEL = "inv:cancel"
+INVITE_REVOKE = "inv:revoke"
+FORGET_YES = "fgt:yes"
+FORGET_NO = "fgt:no"
+
+_PART = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
+
+
+def encode(prefix: str, *parts: str | int) -> str:
+    data = ":".join([prefix, *(str(p) for p in parts)])
+    if len(data.encode()) > MAX_BYTES:
+        raise ValueError(f"callback data too long: {data!r}")
+    return data
+
+
+def pattern(prefix: str) -> str:
+    """A regex for CallbackQueryHandler matching exactly this prefix."""
+    return rf"^{re.escape(prefix)}(:|$)"
+
+
+def arg(data: str | None, prefix: str) -> str | None:
+    """The single argument after ``prefix:``, or None when the data is malformed."""
+    if not data or not data.startswith(prefix + ":"):
+        return None
+    rest = data[len(prefix) + 1:]
+    return rest if _PART.match(rest) else None
+
+
+def int_arg(data: str | None, prefix: str, choices: tuple[int, ...] | None = None) -> int | None:
+    raw = arg(data, prefix)
+    if raw is None or not raw.isdigit() or len(raw) > 12:
+        return None
+    value = int(raw)
+    if choices is not None and value not in choices:
+        return None
+    return value
+
+
+def language_arg(data: str | None, prefix: str) -> str | None:
+    code = arg(data, prefix)
+    return code if code in LANGUAGES else None

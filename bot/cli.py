@@ -1,0 +1,80 @@
+"""Command line: ``samenbot run | console | migrate``; thin wrappers around the app."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+import sys
+
+from bot.config import ConfigError, Settings, load_settings
+from bot.storage.migrations import MigrationError
+
+
+def _settings(require_token: bool) -> Settings:
+    return load_settings(require_token=require_token)
+
+
+async def _run(settings: Settings) -> None:
+    from bot.app import close_application, create_application, start_application
+
+    app = await create_application(settings)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        await start_application(app)
+        await app.updater.start_polling(allowed_updates=["message", "callback_query"])
+        await app.start()
+        logging.getLogger(__name__).info("samenbot is running as @%s", app.bot.username)
+        await stop.wait()
+        await app.updater.stop()
+    finally:
+        await close_application(app)
+
+
+async def _migrate(settings: Settings) -> None:
+    from bot.storage.db import Database
+    from bot.storage.migrations import migrate
+
+    db = Database(settings.database_path)
+    await db.open()
+    try:
+        applied = await migrate(db, settings.migrations_dir)
+    finally:
+        await db.close()
+    print("applied: " + ", ".join(applied) if applied else "the database is up to date")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="samenbot", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("run", help="run the bot with long polling (needs TELEGRAM_BOT_TOKEN)")
+    console = sub.add_parser("console", help="try the bot offline in this terminal")
+    console.add_argument("--as-user", type=int, default=None,
+                         help="Telegram id to start as (default: the first admin id, or 1)")
+    sub.add_parser("migrate", help="apply database migrations and exit")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.command == "run" else logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        settings = _settings(require_token=args.command == "run")
+        if args.command == "run":
+            asyncio.run(_run(settings))
+        elif args.command == "migrate":
+            asyncio.run(_migrate(settings))
+        else:
+            from bot.console import run_console
+
+            asyncio.run(run_console(settings, args.as_user))
+    except ConfigError as exc:
+        print(f"samenbot: configuration error: {exc}", file=sys.stderr)
+        return 2
+    except MigrationError as exc:
+        print(f"samenbot: database error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 0
+    return 0

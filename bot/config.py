@@ -1,0 +1,93 @@
+"""Settings read once from the environment into a frozen object (never at import)."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.languages import LANGUAGES
+
+ROOT = Path(__file__).resolve().parent.parent
+_TOKEN_RE = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
+
+
+class ConfigError(ValueError):
+    """A setting is missing or malformed; the message names the variable."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    token: str
+    data_dir: Path
+    admin_ids: frozenset[int] = frozenset()
+    timezone: str = "Europe/Amsterdam"
+    default_language: str = "nl"
+    api_base_url: str | None = None
+    api_base_file_url: str | None = None
+    locales_dir: Path = field(default=ROOT / "locales")
+    migrations_dir: Path = field(default=ROOT / "migrations")
+
+    @property
+    def database_path(self) -> Path:
+        return self.data_dir / "samenbot.sqlite3"
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+def _admin_ids(raw: str) -> frozenset[int]:
+    ids: set[int] = set()
+    for part in re.split(r"[,\s]+", raw.strip()):
+        if not part:
+            continue
+        if not part.isdigit():
+            raise ConfigError(
+                f"SAMEN_ADMIN_IDS must be Telegram user ids separated by commas, got {part!r}"
+            )
+        ids.add(int(part))
+    return frozenset(ids)
+
+
+def _url(name: str, raw: str | None) -> str | None:
+    if not raw:
+        return None
+    if not re.match(r"^https?://[^\s/]+", raw):
+        raise ConfigError(f"{name} must be an http(s) URL, got {raw!r}")
+    return raw
+
+
+def load_settings(env: Mapping[str, str] | None = None, *, require_token: bool = True) -> Settings:
+    """Builds Settings from ``env`` (default ``os.environ``); raises ConfigError on bad values."""
+    env = os.environ if env is None else env
+    token = env.get("TELEGRAM_BOT_TOKEN", "").strip()
+    if require_token and not token:
+        raise ConfigError("TELEGRAM_BOT_TOKEN is not set: get one from @BotFather")
+    if token and not _TOKEN_RE.match(token):
+        raise ConfigError("TELEGRAM_BOT_TOKEN looks malformed: expected <digits>:<letters>")
+    timezone = env.get("SAMEN_TIMEZONE", "").strip() or "Europe/Amsterdam"
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ConfigError(f"SAMEN_TIMEZONE is not a known time zone: {timezone!r}") from exc
+    language = env.get("SAMEN_DEFAULT_LANGUAGE", "").strip() or "nl"
+    if language not in LANGUAGES:
+        raise ConfigError(
+            f"SAMEN_DEFAULT_LANGUAGE must be one of {', '.join(LANGUAGES)}, got {language!r}"
+        )
+    data_dir = Path(env.get("SAMEN_DATA_DIR", "").strip() or "./data")
+    if data_dir.exists() and not data_dir.is_dir():
+        raise ConfigError(f"SAMEN_DATA_DIR is not a directory: {str(data_dir)!r}")
+    return Settings(
+        token=token or "123456:CONSOLE",
+        data_dir=data_dir,
+        admin_ids=_admin_ids(env.get("SAMEN_ADMIN_IDS", "")),
+        timezone=timezone,
+        default_language=language,
+        api_base_url=_url("TELEGRAM_API_BASE_URL", env.get("TELEGRAM_API_BASE_URL")),
+        api_base_file_url=_url("TELEGRAM_API_BASE_FILE_URL", env.get("TELEGRAM_API_BASE_FILE_URL")),
+    )

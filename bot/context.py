@@ -1,0 +1,67 @@
+"""The typed context every handler receives: services, the person asking, their translator."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from telegram.ext import Application, CallbackContext, ExtBot
+
+from bot import access
+from bot.config import Settings
+from bot.i18n import Translations, Translator
+from bot.storage.db import Database
+from bot.storage.people import Person
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Services:
+    settings: Settings
+    db: Database
+    translations: Translations
+    clock: Callable[[], datetime] = utc_now
+
+
+class BotContext(CallbackContext[ExtBot, dict, dict, dict]):
+    """Set up per update by ``flows.common.load_person`` before any flow runs."""
+
+    def __init__(self, application: Application, chat_id: int | None = None,
+                 user_id: int | None = None) -> None:
+        super().__init__(application, chat_id=chat_id, user_id=user_id)
+        self.person: Person | None = None
+        self.role: str | None = None
+        self._t: Translator | None = None
+
+    @property
+    def services(self) -> Services:
+        return self.application.bot_data["services"]
+
+    @property
+    def t(self) -> Translator:
+        if self._t is None:
+            self._t = self.services.translations.for_language(
+                self.services.settings.default_language
+            )
+        return self._t
+
+    @t.setter
+    def t(self, value: Translator) -> None:
+        self._t = value
+
+    def now(self) -> datetime:
+        return self.services.clock()
+
+    def may(self, action: access.Action) -> bool:
+        return access.allowed(self.role, action)
+
+    @property
+    def draft(self) -> dict[str, Any]:
+        """The unfinished answers of the current flow; persisted with user_data."""
+        assert self.user_data is not None
+        return self.user_data.setdefault("draft", {})

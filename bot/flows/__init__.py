@@ -1,0 +1,1 @@
+"""Thin conversation handlers: parse, check access, ask one service, answer."""

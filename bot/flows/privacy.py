@@ -1,0 +1,85 @@
+"""/mydata sends everything kept about the person; /forget erases it after confirmation."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, CommandHandler
+
+from bot import callbacks as cb
+from bot import keyboards
+from bot.access import Action
+from bot.context import BotContext
+from bot.flows import menu
+from bot.flows.common import conversation_states, end_conversations, requires, say
+from bot.services import membership
+
+CONFIRM_MINUTES = 15
+
+
+def _minutes(context: BotContext) -> int:
+    return int(context.now().timestamp() // 60)
+
+
+@requires(Action.MYDATA)
+async def mydata(update: Update, context: BotContext) -> None:
+    user_id = update.effective_user.id
+    data = await membership.export(
+        context.services.db, context.person,
+        conversation_state=conversation_states(context, user_id),
+        user_data=dict(context.user_data or {}), now=context.now(),
+    )
+    await context.bot.send_document(
+        update.effective_chat.id, data, filename="samenbot-mydata.json",
+        caption=context.t.gettext("This file holds everything samenbot keeps about you."),
+    )
+
+
+@requires(Action.FORGET)
+async def ask_forget(update: Update, context: BotContext) -> None:
+    await say(update, context, context.t.gettext(
+        "Do you want to erase all your data? Your answers, your invites and your settings are "
+        "deleted and cannot be brought back. You can always join again with a new invite."),
+        reply_markup=keyboards.forget_confirm(context.t, _minutes(context)))
+
+
+async def forget(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    if context.person is None:  # a second tap after the erasure
+        await query.answer(context.t.gettext("Nothing is stored about you."), show_alert=True)
+        return
+    issued = cb.int_arg(query.data, cb.FORGET_YES)
+    if issued is None or not 0 <= _minutes(context) - issued <= CONFIRM_MINUTES:
+        await query.answer()
+        await say(update, context, context.t.gettext(
+            "That confirmation is too old. Please confirm again."))
+        await ask_forget(update, context)
+        return
+    await query.answer()
+    user_id = update.effective_user.id
+    t = context.t  # keep the language for the goodbye
+    await membership.forget(context.services.db, context.person, context.now())
+    end_conversations(context, user_id)
+    context.application.drop_user_data(user_id)
+    context.application.drop_chat_data(update.effective_chat.id)
+    await context.application.persistence.drop_conversations_of(user_id)
+    context.person, context.role = None, None
+    await query.edit_message_reply_markup(None)
+    await menu.remove_for(context.bot, user_id)
+    await say(update, context, t.gettext(
+        "Everything about you has been erased. Thank you for taking part. Goodbye!"))
+
+
+@requires(Action.FORGET)
+async def keep(update: Update, context: BotContext) -> None:
+    await update.callback_query.answer()
+    await update.callback_query.edit_message_reply_markup(None)
+    await say(update, context, context.t.gettext("Good, nothing has been erased."))
+
+
+def handlers() -> list:
+    return [
+        CommandHandler("mydata", mydata),
+        CommandHandler("forget", ask_forget),
+        CallbackQueryHandler(forget, pattern=cb.pattern(cb.FORGET_YES)),
+        CallbackQueryHandler(keep, pattern=cb.pattern(cb.FORGET_NO)),
+    ]

@@ -1,0 +1,69 @@
+"""Texts used by more than one flow, built with the person's translator."""
+
+from __future__ import annotations
+
+from bot import access
+from bot.i18n import Translator
+from bot.keyboards import role_label
+from bot.services.invites import InviteStatus
+
+
+def how_to_join(t: Translator) -> str:
+    return t.gettext(
+        "Hello! This is samenbot of SAMENredzaam: neighbours helping neighbours.\n\n"
+        "To join you need an invite link or QR code from a kwartiermaker or a trainer. "
+        "Ask the person who told you about this bot to send you their link."
+    )
+
+
+def invite_problem(t: Translator, status: InviteStatus) -> str:
+    texts = {
+        InviteStatus.INVALID: t.gettext(
+            "This invite link does not work. Check that you copied all of it, "
+            "or ask for a new one."),
+        InviteStatus.EXPIRED: t.gettext(
+            "This invite link has expired. Ask the person who sent it for a new one."),
+        InviteStatus.USED_UP: t.gettext(
+            "This invite link has already been used. Ask the person who sent it for a new one."),
+        InviteStatus.REVOKED: t.gettext(
+            "This invite link was withdrawn. Ask the person who sent it for a new one."),
+    }
+    return texts[status]
+
+
+def command_description(t: Translator, action: access.Action) -> str:
+    """Short labels for Telegram's command menu."""
+    texts = {
+        access.Action.HELP: t.gettext("What you can do here"),
+        access.Action.INVITE: t.gettext("Invite someone"),
+        access.Action.LIST_INVITES: t.gettext("Your open invites"),
+        access.Action.LANGUAGE: t.gettext("Choose your language"),
+        access.Action.MYDATA: t.gettext("Everything we keep about you"),
+        access.Action.FORGET: t.gettext("Erase all your data"),
+    }
+    return texts[action]
+
+
+def help_text(t: Translator, role: str) -> str:
+    intro = {
+        "resident": t.gettext(
+            "You take part as a resident. Your kwartiermaker will tell you about the next "
+            "table session. Everyone has two hands: one to give and one to receive."),
+        "organiser": t.gettext(
+            "You are a kwartiermaker. Invite the people of your circle with /invite: "
+            "each gets a link and a QR code."),
+        "trainer": t.gettext(
+            "You are a trainer. Invite new kwartiermakers with /invite."),
+        "admin": t.gettext(
+            "You are an admin. Invite trainers and kwartiermakers with /invite."),
+    }[role]
+    lines = [intro, "", t.gettext("What you can do:")]
+    lines += [f"/{action.value} – {command_description(t, action)}"
+              for action in access.commands_for(role)]
+    return "\n".join(lines)
+
+
+def welcome(t: Translator, name: str, role: str) -> str:
+    return t.gettext("Welcome, {name}! You are now part of SAMENredzaam as: {role}.").format(
+        name=name, role=role_label(t, role)
+    )

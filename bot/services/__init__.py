@@ -1,0 +1,1 @@
+"""Rules of the programme as plain async functions; no Telegram imports here."""

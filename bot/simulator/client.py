@@ -1,0 +1,107 @@
+"""SimulatedUser: speaks to the real Application as one Telegram user would.
+
+``await user.send("/start CODE")``, ``await user.click("English")``, then look at
+``user.inbox`` (what the bot sent to this chat) or the ``replies`` each call returns.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from typing import Any
+
+from telegram import Update
+from telegram.ext import Application
+
+from bot.simulator.api import FakeBotApi, SentMessage
+
+_update_ids = itertools.count(1)
+_message_ids = itertools.count(10_000_000)
+
+
+class ButtonNotFound(LookupError):
+    pass
+
+
+class SimulatedUser:
+    def __init__(self, app: Application, api: FakeBotApi, user_id: int, first_name: str,
+                 language_code: str | None = "nl") -> None:
+        self.app, self.api = app, api
+        self.user_id, self.first_name, self.language_code = user_id, first_name, language_code
+
+    # what the bot sent --------------------------------------------------------------------
+    @property
+    def inbox(self) -> list[SentMessage]:
+        return self.api.chat(self.user_id)
+
+    @property
+    def last(self) -> SentMessage:
+        return self.inbox[-1]
+
+    def last_with_buttons(self) -> SentMessage | None:
+        return next((m for m in reversed(self.inbox) if m.buttons), None)
+
+    # speaking -----------------------------------------------------------------------------
+    def _user(self) -> dict[str, Any]:
+        user = {"id": self.user_id, "is_bot": False, "first_name": self.first_name}
+        if self.language_code:
+            user["language_code"] = self.language_code
+        return user
+
+    def _message(self, **content: Any) -> dict[str, Any]:
+        return {"message_id": next(_message_ids), "date": int(time.time()),
+                "chat": {"id": self.user_id, "type": "private", "first_name": self.first_name},
+                "from": self._user(), **content}
+
+    async def _process(self, payload: dict[str, Any]) -> list[SentMessage]:
+        before = len(self.inbox)
+        update = Update.de_json({"update_id": next(_update_ids), **payload}, self.app.bot)
+        await self.app.process_update(update)
+        return self.inbox[before:]
+
+    async def send(self, text: str) -> list[SentMessage]:
+        content: dict[str, Any] = {"text": text}
+        if text.startswith("/"):
+            command = text.split()[0]
+            content["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
+        return await self._process({"message": self._message(**content)})
+
+    async def send_voice(self, duration: int = 5) -> list[SentMessage]:
+        n = next(_message_ids)
+        voice = {"file_id": f"voice{n}", "file_unique_id": f"v{n}", "duration": duration,
+                 "mime_type": "audio/ogg"}
+        return await self._process({"message": self._message(voice=voice)})
+
+    async def send_photo(self) -> list[SentMessage]:
+        n = next(_message_ids)
+        photo = [{"file_id": f"p{n}", "file_unique_id": f"p{n}", "width": 90, "height": 90}]
+        return await self._process({"message": self._message(photo=photo)})
+
+    async def click(self, label: str | int, message: SentMessage | None = None
+                    ) -> list[SentMessage]:
+        """Taps a button by its label (exact, or contained) or by its 1-based number."""
+        message = message or self.last_with_buttons()
+        if message is None:
+            raise ButtonNotFound("no message with buttons")
+        return await self.tap(self._find(message, label), message)
+
+    async def tap(self, callback_data: str, message: SentMessage) -> list[SentMessage]:
+        """Sends any callback data, as a forged or outdated client could."""
+        query = {"id": str(next(_update_ids)), "from": self._user(), "chat_instance": "sim",
+                 "data": callback_data, "message": message.as_json()}
+        return await self._process({"callback_query": query})
+
+    @staticmethod
+    def _find(message: SentMessage, label: str | int) -> str:
+        buttons = message.buttons
+        if isinstance(label, int):
+            if not 1 <= label <= len(buttons):
+                raise ButtonNotFound(f"no button {label} in {buttons}")
+            return buttons[label - 1][1]
+        for text, data in buttons:
+            if text == label:
+                return data
+        for text, data in buttons:
+            if label.casefold() in text.casefold():
+                return data
+        raise ButtonNotFound(f"no button {label!r} in {[b[0] for b in buttons]}")

@@ -1,0 +1,1 @@
+"""The storage layer: every SQL statement of samenbot lives in this package."""

@@ -1,0 +1,84 @@
+"""SQL for invites: create, look up, count a use atomically, revoke."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import aiosqlite
+
+
+@dataclass(frozen=True)
+class Invite:
+    id: int
+    code: str
+    role: str
+    created_by: int
+    max_uses: int | None
+    uses: int
+    expires_at: str
+    revoked_at: str | None
+    created_at: str
+
+
+def _invite(row: aiosqlite.Row | None) -> Invite | None:
+    return None if row is None else Invite(**dict(row))
+
+
+async def insert(
+    conn: aiosqlite.Connection,
+    *,
+    code: str,
+    role: str,
+    created_by: int,
+    max_uses: int | None,
+    expires_at: datetime,
+    now: datetime,
+) -> Invite:
+    cur = await conn.execute(
+        "INSERT INTO invite (code, role, created_by, max_uses, expires_at, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        (code, role, created_by, max_uses, expires_at.isoformat(), now.isoformat()),
+    )
+    invite = await by_id(conn, cur.lastrowid)
+    assert invite is not None
+    return invite
+
+
+async def by_id(conn: aiosqlite.Connection, invite_id: int) -> Invite | None:
+    cur = await conn.execute("SELECT * FROM invite WHERE id = ?", (invite_id,))
+    return _invite(await cur.fetchone())
+
+
+async def by_code(conn: aiosqlite.Connection, code: str) -> Invite | None:
+    cur = await conn.execute("SELECT * FROM invite WHERE code = ?", (code,))
+    return _invite(await cur.fetchone())
+
+
+async def active_by_creator(
+    conn: aiosqlite.Connection, created_by: int, now: datetime
+) -> list[Invite]:
+    rows = await conn.execute_fetchall(
+        "SELECT * FROM invite WHERE created_by = ? AND revoked_at IS NULL AND expires_at > ?"
+        " AND (max_uses IS NULL OR uses < max_uses) ORDER BY id",
+        (created_by, now.isoformat()),
+    )
+    return [Invite(**dict(r)) for r in rows]
+
+
+async def take_use(conn: aiosqlite.Connection, invite_id: int, now: datetime) -> bool:
+    """Counts one use if the invite is still valid; False when someone else got the last one."""
+    cur = await conn.execute(
+        "UPDATE invite SET uses = uses + 1 WHERE id = ? AND revoked_at IS NULL"
+        " AND expires_at > ? AND (max_uses IS NULL OR uses < max_uses)",
+        (invite_id, now.isoformat()),
+    )
+    return cur.rowcount == 1
+
+
+async def revoke(conn: aiosqlite.Connection, invite_id: int, now: datetime) -> bool:
+    cur = await conn.execute(
+        "UPDATE invite SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
+        (now.isoformat(), invite_id),
+    )
+    return cur.rowcount == 1

@@ -1,0 +1,102 @@
+"""SQL for people: the person row, their circle, and erasing everything that is theirs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import aiosqlite
+
+
+@dataclass(frozen=True)
+class Person:
+    id: int
+    telegram_id: int | None
+    display_name: str
+    role: str
+    language: str
+    consent_version: str
+    consent_at: str
+    invited_by: int | None
+    invite_id: int | None
+    active: bool
+    created_at: str
+
+
+def _person(row: aiosqlite.Row | None) -> Person | None:
+    if row is None:
+        return None
+    data = dict(row)
+    data["active"] = bool(data["active"])
+    return Person(**data)
+
+
+async def by_telegram_id(conn: aiosqlite.Connection, telegram_id: int) -> Person | None:
+    cur = await conn.execute("SELECT * FROM person WHERE telegram_id = ?", (telegram_id,))
+    return _person(await cur.fetchone())
+
+
+async def by_id(conn: aiosqlite.Connection, person_id: int) -> Person | None:
+    cur = await conn.execute("SELECT * FROM person WHERE id = ?", (person_id,))
+    return _person(await cur.fetchone())
+
+
+async def insert(
+    conn: aiosqlite.Connection,
+    *,
+    telegram_id: int,
+    display_name: str,
+    role: str,
+    language: str,
+    consent_version: str,
+    now: datetime,
+    invited_by: int | None,
+    invite_id: int | None,
+) -> Person:
+    cur = await conn.execute(
+        "INSERT INTO person (telegram_id, display_name, role, language, consent_version,"
+        " consent_at, invited_by, invite_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (telegram_id, display_name, role, language, consent_version, now.isoformat(),
+         invited_by, invite_id, now.isoformat()),
+    )
+    person = await by_id(conn, cur.lastrowid)
+    assert person is not None
+    return person
+
+
+async def set_language(conn: aiosqlite.Connection, person_id: int, language: str) -> None:
+    await conn.execute("UPDATE person SET language = ? WHERE id = ?", (language, person_id))
+
+
+async def circle_size(conn: aiosqlite.Connection, person_id: int) -> int:
+    cur = await conn.execute("SELECT count(*) FROM person WHERE invited_by = ?", (person_id,))
+    row = await cur.fetchone()
+    return int(row[0])
+
+
+async def export_rows(conn: aiosqlite.Connection, person_id: int) -> dict[str, Any]:
+    """Everything stored about one person, and nothing about anyone else."""
+    person = await by_id(conn, person_id)
+    invites = await conn.execute_fetchall(
+        "SELECT code, role, max_uses, uses, expires_at, revoked_at, created_at"
+        " FROM invite WHERE created_by = ? ORDER BY id",
+        (person_id,),
+    )
+    audit = await conn.execute_fetchall(
+        "SELECT at, action, subject FROM audit_log WHERE actor_id = ? ORDER BY id", (person_id,)
+    )
+    return {
+        "person": None if person is None else {
+            k: v for k, v in person.__dict__.items() if k not in ("id", "invite_id")
+        },
+        "invites_created": [dict(r) for r in invites],
+        "people_invited": await circle_size(conn, person_id),
+        "actions": [dict(r) for r in audit],
+    }
+
+
+async def erase(conn: aiosqlite.Connection, person_id: int) -> None:
+    """Deletes the person; foreign keys cascade to what is theirs or unlink it."""
+    await conn.execute("UPDATE audit_log SET actor_id = NULL WHERE actor_id = ?", (person_id,))
+    await conn.execute("DELETE FROM person WHERE id = ?", (person_id,))

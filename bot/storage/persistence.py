@@ -1,0 +1,116 @@
+"""PTB persistence in the bot's own SQLite database, as JSON, so a restart resumes every flow."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from telegram.ext import BasePersistence, PersistenceInput
+from telegram.ext._utils.types import CDCData, ConversationDict, ConversationKey
+
+from bot.storage.db import Database
+
+
+class SqlitePersistence(BasePersistence[dict, dict, dict]):
+    """user_data, chat_data and conversation states; bot_data and callback_data are not used."""
+
+    def __init__(self, db: Database) -> None:
+        # The application writes after every update (see app.SamenApplication), so the
+        # periodic flush is only a safety net.
+        super().__init__(
+            store_data=PersistenceInput(bot_data=False, callback_data=False),
+            update_interval=30,
+        )
+        self.db = db
+
+    async def get_user_data(self) -> dict[int, dict]:
+        async with self.db.read() as conn:
+            rows = await conn.execute_fetchall("SELECT user_id, data FROM ptb_user_data")
+        return {row[0]: json.loads(row[1]) for row in rows}
+
+    async def get_chat_data(self) -> dict[int, dict]:
+        async with self.db.read() as conn:
+            rows = await conn.execute_fetchall("SELECT chat_id, data FROM ptb_chat_data")
+        return {row[0]: json.loads(row[1]) for row in rows}
+
+    async def get_bot_data(self) -> dict:
+        return {}
+
+    async def get_callback_data(self) -> CDCData | None:
+        return None
+
+    async def get_conversations(self, name: str) -> ConversationDict:
+        async with self.db.read() as conn:
+            rows = await conn.execute_fetchall(
+                "SELECT key, state FROM ptb_conversation WHERE name = ?", (name,)
+            )
+        return {tuple(json.loads(row[0])): json.loads(row[1]) for row in rows}
+
+    async def update_conversation(
+        self, name: str, key: ConversationKey, new_state: object | None
+    ) -> None:
+        async with self.db.tx() as conn:
+            if new_state is None:
+                await conn.execute(
+                    "DELETE FROM ptb_conversation WHERE name = ? AND key = ?",
+                    (name, json.dumps(list(key))),
+                )
+            else:
+                await conn.execute(
+                    "INSERT INTO ptb_conversation (name, key, state) VALUES (?, ?, ?)"
+                    " ON CONFLICT (name, key) DO UPDATE SET state = excluded.state",
+                    (name, json.dumps(list(key)), json.dumps(new_state)),
+                )
+
+    async def update_user_data(self, user_id: int, data: dict) -> None:
+        await self._put("ptb_user_data", "user_id", user_id, data)
+
+    async def update_chat_data(self, chat_id: int, data: dict) -> None:
+        await self._put("ptb_chat_data", "chat_id", chat_id, data)
+
+    async def _put(self, table: str, column: str, key: int, data: dict[str, Any]) -> None:
+        async with self.db.tx() as conn:
+            if data:
+                await conn.execute(
+                    f"INSERT INTO {table} ({column}, data) VALUES (?, ?)"
+                    f" ON CONFLICT ({column}) DO UPDATE SET data = excluded.data",
+                    (key, json.dumps(data)),
+                )
+            else:  # an empty dict leaves no row behind
+                await conn.execute(f"DELETE FROM {table} WHERE {column} = ?", (key,))
+
+    async def update_bot_data(self, data: dict) -> None:
+        return None
+
+    async def update_callback_data(self, data: CDCData) -> None:
+        return None
+
+    async def drop_chat_data(self, chat_id: int) -> None:
+        async with self.db.tx() as conn:
+            await conn.execute("DELETE FROM ptb_chat_data WHERE chat_id = ?", (chat_id,))
+
+    async def drop_user_data(self, user_id: int) -> None:
+        async with self.db.tx() as conn:
+            await conn.execute("DELETE FROM ptb_user_data WHERE user_id = ?", (user_id,))
+
+    async def drop_conversations_of(self, user_id: int) -> None:
+        """Removes every conversation state keyed by this user (used by /forget)."""
+        async with self.db.tx() as conn:
+            rows = await conn.execute_fetchall("SELECT name, key FROM ptb_conversation")
+            for name, key in rows:
+                if user_id in json.loads(key):
+                    await conn.execute(
+                        "DELETE FROM ptb_conversation WHERE name = ? AND key = ?", (name, key)
+                    )
+
+    async def refresh_user_data(self, user_id: int, user_data: dict) -> None:
+        return None
+
+    async def refresh_chat_data(self, chat_id: int, chat_data: dict) -> None:
+        return None
+
+    async def refresh_bot_data(self, bot_data: dict) -> None:
+        return None
+
+    async def flush(self) -> None:
+        return None
