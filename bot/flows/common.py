@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import Update
+from telegram.error import BadRequest
 from telegram.ext import (
     BaseHandler,
     CallbackQueryHandler,
@@ -53,6 +54,21 @@ async def say(update: Update, context: BotContext, text: str, **kwargs: Any) -> 
     chat = update.effective_chat
     if chat is not None:
         await context.bot.send_message(chat.id, text, **kwargs)
+
+
+async def remove_keyboard(update: Update) -> None:
+    """Takes the buttons off the message that was tapped, so it cannot be tapped again.
+
+    Telegram refuses the edit when the message is gone or already has no buttons; either
+    way the goal is reached, so that refusal is not an error.
+    """
+    query = update.callback_query
+    if query is None or query.message is None:
+        return
+    try:
+        await query.edit_message_reply_markup(None)
+    except BadRequest as exc:
+        log.debug("keyboard not removed: %s", exc)
 
 
 async def refuse(update: Update, context: BotContext) -> None:

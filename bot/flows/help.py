@@ -6,7 +6,7 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.context import BotContext
-from bot.flows.common import say
+from bot.flows.common import remove_keyboard, say
 from bot.flows.texts import help_text, how_to_join
 
 
@@ -35,8 +35,7 @@ async def stale_button(update: Update, context: BotContext) -> None:
     query = update.callback_query
     await query.answer(context.t.gettext(
         "That button is no longer active, or it was already used."), show_alert=True)
-    if query.message is not None:
-        await query.edit_message_reply_markup(None)
+    await remove_keyboard(update)
 
 
 def handlers() -> list:

@@ -13,7 +13,15 @@ from bot import access, keyboards
 from bot import callbacks as cb
 from bot.access import Action
 from bot.context import BotContext
-from bot.flows.common import conversation, end_conversations, refuse, reprompt, requires, say
+from bot.flows.common import (
+    conversation,
+    end_conversations,
+    refuse,
+    remove_keyboard,
+    reprompt,
+    requires,
+    say,
+)
 from bot.i18n import Translator
 from bot.services import invites
 from bot.storage.invites import Invite
@@ -73,7 +81,7 @@ async def role_chosen(update: Update, context: BotContext) -> int:
         await ask_role(update, context)
         return ROLE
     await query.answer()
-    await query.edit_message_reply_markup(None)
+    await remove_keyboard(update)
     _draft(context)["role"] = role
     await ask_uses(update, context)
     return USES
@@ -87,7 +95,7 @@ async def uses_chosen(update: Update, context: BotContext) -> int:
     if uses is None:
         await ask_uses(update, context)
         return USES
-    await query.edit_message_reply_markup(None)
+    await remove_keyboard(update)
     _draft(context)["uses"] = uses
     await ask_days(update, context)
     return DAYS
@@ -111,7 +119,7 @@ async def days_chosen(update: Update, context: BotContext) -> int:
         await refuse(update, context)
         context.user_data.pop("invite", None)
         return ConversationHandler.END
-    await query.edit_message_reply_markup(None)
+    await remove_keyboard(update)
     context.user_data.pop("invite", None)
     link = invite_link(context.bot.username, invite.code)
     t = context.t
@@ -130,7 +138,7 @@ async def days_chosen(update: Update, context: BotContext) -> int:
 async def cancel(update: Update, context: BotContext) -> int:
     query = update.callback_query
     await query.answer()
-    await query.edit_message_reply_markup(None)
+    await remove_keyboard(update)
     context.user_data.pop("invite", None)
     await say(update, context, context.t.gettext("Cancelled. Nothing was made."))
     return ConversationHandler.END

@@ -12,7 +12,7 @@ from bot import keyboards
 from bot.access import Action
 from bot.context import BotContext
 from bot.flows import menu
-from bot.flows.common import requires, say
+from bot.flows.common import remove_keyboard, requires, say
 from bot.services import membership
 
 
@@ -33,7 +33,7 @@ async def chosen(update: Update, context: BotContext) -> None:
     await membership.set_language(context.services.db, context.person, language, context.now())
     context.person = replace(context.person, language=language)
     context.t = context.services.translations.for_language(language)
-    await query.edit_message_reply_markup(None)
+    await remove_keyboard(update)
     await say(update, context, context.t.gettext("Done: I will write to you in {language}.")
               .format(language=context.t.language.native_name))
     await menu.publish_for(context.bot, context.services, context.person)

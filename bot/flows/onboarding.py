@@ -14,7 +14,7 @@ from bot import callbacks as cb
 from bot import keyboards
 from bot.context import BotContext
 from bot.flows import menu
-from bot.flows.common import conversation, end_conversations, reprompt, say
+from bot.flows.common import conversation, end_conversations, remove_keyboard, reprompt, say
 from bot.flows.texts import help_text, how_to_join, invite_problem, welcome
 from bot.services import invites, membership
 from bot.services.invites import InviteStatus
@@ -64,7 +64,7 @@ async def choose_language(update: Update, context: BotContext) -> int:
     await query.answer()
     context.user_data["onboarding"]["language"] = language
     context.t = context.services.translations.for_language(language)
-    await query.edit_message_reply_markup(None)
+    await remove_keyboard(update)
     await ask_consent(update, context)
     return CONSENT
 
@@ -102,12 +102,12 @@ async def agree(update: Update, context: BotContext) -> int:
         )
     except membership.JoinRefused as refused:
         context.user_data.pop("onboarding", None)
-        await query.edit_message_reply_markup(None)
+        await remove_keyboard(update)
         await say(update, context, invite_problem(context.t, refused.status))
         return ConversationHandler.END
     context.user_data.pop("onboarding", None)
     context.person, context.role = person, person.role
-    await query.edit_message_reply_markup(None)
+    await remove_keyboard(update)
     await say(update, context, welcome(context.t, person.display_name, person.role)
               + "\n\n" + help_text(context.t, person.role))
     await menu.publish_for(context.bot, context.services, person)
@@ -118,7 +118,7 @@ async def decline(update: Update, context: BotContext) -> int:
     query = update.callback_query
     await query.answer()
     context.user_data.clear()
-    await query.edit_message_reply_markup(None)
+    await remove_keyboard(update)
     await say(update, context, context.t.gettext(
         "All right. Nothing has been saved. If you change your mind, open the invite link again."))
     return ConversationHandler.END
@@ -126,7 +126,7 @@ async def decline(update: Update, context: BotContext) -> int:
 
 async def back_to_language(update: Update, context: BotContext) -> int:
     await update.callback_query.answer()
-    await update.callback_query.edit_message_reply_markup(None)
+    await remove_keyboard(update)
     await ask_language(update, context)
     return LANGUAGE
 

@@ -10,7 +10,7 @@ from bot import keyboards
 from bot.access import Action
 from bot.context import BotContext
 from bot.flows import menu
-from bot.flows.common import conversation_states, end_conversations, requires, say
+from bot.flows.common import conversation_states, end_conversations, remove_keyboard, requires, say
 from bot.services import membership
 
 CONFIRM_MINUTES = 15
@@ -63,7 +63,7 @@ async def forget(update: Update, context: BotContext) -> None:
     context.application.drop_chat_data(update.effective_chat.id)
     await context.application.persistence.drop_conversations_of(user_id)
     context.person, context.role = None, None
-    await query.edit_message_reply_markup(None)
+    await remove_keyboard(update)
     await menu.remove_for(context.bot, user_id)
     await say(update, context, t.gettext(
         "Everything about you has been erased. Thank you for taking part. Goodbye!"))
@@ -72,7 +72,7 @@ async def forget(update: Update, context: BotContext) -> None:
 @requires(Action.FORGET)
 async def keep(update: Update, context: BotContext) -> None:
     await update.callback_query.answer()
-    await update.callback_query.edit_message_reply_markup(None)
+    await remove_keyboard(update)
     await say(update, context, context.t.gettext("Good, nothing has been erased."))
 
 

@@ -183,6 +183,8 @@ class FakeBotApi(BaseRequest):
         message = self._find(params)
         if message is None:
             return self._error(400, "Bad Request: message to edit not found")
+        if _markup(params.get("reply_markup")) == message.reply_markup:
+            return self._error(400, "Bad Request: message is not modified")
         message.reply_markup = _markup(params.get("reply_markup"))
         message.edits += 1
         return message.as_json()

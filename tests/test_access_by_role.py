@@ -1,0 +1,102 @@
+"""Every command and every button is checked on the server for the role of who is asking."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot import callbacks as cb
+from bot.simulator import SentMessage
+from tests.fakes.journeys import join, make_invite
+
+COMMANDS = ["help", "invite", "invites", "language", "mydata", "forget"]
+ALLOWED = {
+    "visitor": {"help"},
+    "resident": {"help", "language", "mydata", "forget"},
+    "organiser": set(COMMANDS),
+    "trainer": set(COMMANDS),
+    "admin": set(COMMANDS),
+}
+NOT_REGISTERED = "Je bent nog niet aangemeld"
+NOT_FOR_ROLE = "Dit kan niet in jouw rol"
+
+
+@pytest.fixture
+async def people(bot, admin):
+    await join(admin)
+    trainer = bot.user(150, "Tessa")
+    await join(trainer, await make_invite(admin, "Trainer"))
+    organiser = bot.user(200, "Noor")
+    await join(organiser, await make_invite(trainer))
+    resident = bot.user(300, "Lina")
+    await join(resident, await make_invite(organiser))
+    return {"visitor": bot.user(999, "Vi"), "resident": resident, "organiser": organiser,
+            "trainer": trainer, "admin": admin}
+
+
+@pytest.mark.parametrize("role", list(ALLOWED))
+async def test_commands_by_role(bot, people, role):
+    user = people[role]
+    for command in COMMANDS:
+        replies = await user.send(f"/{command}")
+        text = replies[-1].text
+        refused = NOT_REGISTERED in text or NOT_FOR_ROLE in text
+        if command in ALLOWED[role]:
+            assert not refused, (role, command, text)
+        else:
+            assert refused, (role, command, text)
+        if command == "invite" and not refused:
+            await user.click("Annuleren")
+
+
+def _fake_message(chat_id: int) -> SentMessage:
+    return SentMessage(chat_id=chat_id, message_id=1, kind="text", text="old")
+
+
+FORGED = [
+    cb.encode(cb.INVITE_ROLE, "organiser"),
+    cb.encode(cb.INVITE_USES, 30),
+    cb.encode(cb.INVITE_DAYS, 30),
+    cb.encode(cb.INVITE_REVOKE, 1),
+    cb.encode(cb.SET_LANG, "en"),
+    cb.encode(cb.FORGET_YES, 0),
+    cb.FORGET_NO,
+]
+
+
+@pytest.mark.parametrize("data", FORGED)
+async def test_buttons_refused_for_visitors(bot, people, data):
+    visitor = people["visitor"]
+    await visitor.tap(data, _fake_message(visitor.user_id))
+    answer = bot.api.callback_answers[-1]
+    assert answer.get("show_alert") is True
+    assert NOT_REGISTERED in answer["text"] or "werkt niet meer" in answer["text"] \
+        or "niets over je bewaard" in answer["text"]
+    assert await bot.rows("SELECT count(*) FROM person") == [(4,)]
+    assert await bot.rows("SELECT count(*) FROM invite WHERE revoked_at IS NOT NULL") == [(0,)]
+
+
+@pytest.mark.parametrize("data", [cb.encode(cb.INVITE_REVOKE, 1), cb.encode(cb.INVITE_REVOKE, 2),
+                                  cb.encode(cb.INVITE_REVOKE, 3), "inv:revoke:999999999",
+                                  "inv:revoke:-1", "inv:revoke:1 OR 1=1"])
+async def test_a_resident_cannot_revoke_anything(bot, people, data):
+    resident = people["resident"]
+    await resident.tap(data, _fake_message(resident.user_id))
+    assert NOT_FOR_ROLE in bot.api.callback_answers[-1]["text"]
+    assert await bot.rows("SELECT count(*) FROM invite WHERE revoked_at IS NOT NULL") == [(0,)]
+
+
+async def test_garbage_callback_data_is_answered(bot, people):
+    resident = people["resident"]
+    for data in ["", "x", "lang:", "lang:xx", "inv:uses:abc", "ob:lang:nl", "🙂" * 10]:
+        replies = await resident.tap(data, _fake_message(resident.user_id))
+        # Either a short notice on the button or the question asked again; never silence.
+        assert bot.api.callback_answers[-1].get("text") or replies, data
+    assert await bot.rows("SELECT language FROM person WHERE telegram_id = 300") == [("nl",)]
+
+
+async def test_admin_role_needs_the_admin_id_setting(bot, people):
+    """Someone stored as admin loses admin rights once removed from SAMEN_ADMIN_IDS."""
+    bot.with_settings(admin_ids=frozenset())
+    await bot.restart()
+    replies = await people["admin"].send("/invite")
+    assert NOT_FOR_ROLE in replies[-1].text
