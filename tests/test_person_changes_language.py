@@ -1,0 +1,50 @@
+"""/language switches at once: the confirmation, the menu and every later text."""
+
+from __future__ import annotations
+
+from tests.fakes.journeys import join
+
+
+async def test_switching_language_shows_at_once(bot, admin):
+    await join(admin)
+    await admin.send("/language")
+    replies = await admin.click("العربية")
+    assert replies[-1].text == "تم: سأكتب لك من الآن باللغة: العربية."
+    menu = bot.api.menu_for_chat(100)
+    assert menu[0]["description"] == "ما يمكنك فعله هنا"
+    await admin.send("/language")
+    replies = await admin.click("Sranan Tongo")
+    # Sranan Tongo has no translation of this sentence yet: Dutch, never a blank or an id.
+    assert replies[-1].text == "Klaar: ik schrijf je voortaan in het Sranan Tongo."
+    assert bot.api.menu_for_chat(100)[0]["description"] == "San yu kan du dyaso"
+    assert await bot.rows("SELECT language FROM person WHERE telegram_id = 100") == [("srn",)]
+
+
+async def test_visitor_menu_is_published_per_language(bot):
+    keys = {lang for (_, lang) in bot.api.commands}
+    assert keys == {"", "nl", "en", "ar"}
+    english = bot.api.commands[('{"type": "default"}', "en")]
+    assert [c["command"] for c in english] == ["start", "help"]
+
+
+async def test_unknown_commands_and_stray_messages_are_answered(bot, admin):
+    await join(admin)
+    assert "Dat commando ken ik niet" in (await admin.send("/pizza"))[-1].text
+    assert "Ik wacht nu niet op een antwoord" in (await admin.send("hallo"))[-1].text
+    assert "Ik wacht nu niet op een antwoord" in (await admin.send_voice())[-1].text
+    visitor = bot.user(900, "Vi", language_code="en")
+    assert "you need an invite link" in (await visitor.send("hello?"))[-1].text
+    assert "You are not registered yet" in (await visitor.send("/mydata"))[-1].text
+
+
+async def test_an_error_inside_a_flow_gets_a_kind_answer_and_loses_nothing(bot, admin):
+    await join(admin)
+    await admin.send("/invite")
+    await admin.click("Kwartiermaker")
+    await admin.click("Eén persoon")
+    bot.api.fail_next("sendPhoto", "network")
+    replies = await admin.click("7 dagen")
+    assert "er ging bij ons iets mis" in replies[-1].text
+    # The invite itself was made before the picture failed; /invites shows its link.
+    replies = await admin.send("/invites")
+    assert "https://t.me/samenbot_console_bot?start=" in replies[-1].text

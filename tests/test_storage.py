@@ -1,0 +1,82 @@
+"""The database: pragmas, migrations applied once and in order, and the persistence contract."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.storage.db import Database
+from bot.storage.migrations import MigrationError, migrate
+from bot.storage.persistence import SqlitePersistence
+
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+
+
+@pytest.fixture
+async def db(tmp_path):
+    database = Database(tmp_path / "test.sqlite3")
+    await database.open()
+    await migrate(database, MIGRATIONS)
+    yield database
+    await database.close()
+
+
+async def test_pragmas(db):
+    async with db.read() as conn:
+        values = [(await (await conn.execute(f"PRAGMA {p}")).fetchone())[0]
+                  for p in ("journal_mode", "foreign_keys", "synchronous", "busy_timeout")]
+    assert values == ["wal", 1, 2, 5000]
+
+
+async def test_migrating_twice_is_a_no_op(db):
+    assert await migrate(db, MIGRATIONS) == []
+    async with db.read() as conn:
+        rows = await conn.execute_fetchall("SELECT number, name FROM schema_migration")
+    assert [tuple(r) for r in rows] == [(1, "0001_initial")]
+
+
+async def test_a_failing_migration_leaves_no_trace(tmp_path):
+    folder = tmp_path / "migrations"
+    shutil.copytree(MIGRATIONS, folder)
+    (folder / "0002_broken.sql").write_text("CREATE TABLE fine (x INTEGER);\nNOT SQL;\n")
+    database = Database(tmp_path / "x.sqlite3")
+    await database.open()
+    try:
+        with pytest.raises(Exception, match="syntax"):
+            await migrate(database, folder)
+        async with database.read() as conn:
+            tables = {r[0] for r in await conn.execute_fetchall(
+                "SELECT name FROM sqlite_master WHERE type = 'table'")}
+            numbers = [r[0] for r in await conn.execute_fetchall(
+                "SELECT number FROM schema_migration")]
+        assert "fine" not in tables and numbers == [1]
+    finally:
+        await database.close()
+
+
+async def test_a_newer_database_refuses_to_start(db, tmp_path):
+    async with db.tx() as conn:
+        await conn.execute("INSERT INTO schema_migration VALUES (9, '0009_future', 'now')")
+    with pytest.raises(MigrationError, match="newer than this code"):
+        await migrate(db, MIGRATIONS)
+
+
+async def test_persistence_contract(db):
+    persistence = SqlitePersistence(db)
+    await persistence.update_user_data(1, {"draft": {"a": [1, "ü"]}})
+    await persistence.update_chat_data(5, {"x": 1})
+    await persistence.update_conversation("flow", (5, 1), 3)
+    await persistence.update_conversation("flow", (6, 2), 1)
+    fresh = SqlitePersistence(db)  # as after a restart
+    assert await fresh.get_user_data() == {1: {"draft": {"a": [1, "ü"]}}}
+    assert await fresh.get_chat_data() == {5: {"x": 1}}
+    assert await fresh.get_conversations("flow") == {(5, 1): 3, (6, 2): 1}
+    await fresh.update_conversation("flow", (6, 2), None)
+    await fresh.drop_conversations_of(1)
+    await fresh.update_user_data(1, {})
+    await fresh.drop_chat_data(5)
+    assert await fresh.get_conversations("flow") == {}
+    assert await fresh.get_user_data() == {}
+    assert await fresh.get_chat_data() == {}
