@@ -16,9 +16,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.app import close_application, create_application, start_application  # noqa: E402
-from bot.config import Settings  # noqa: E402
-from bot.simulator import FakeBotApi, SimulatedUser  # noqa: E402
+from bot.app import close_application, create_application, start_application
+from bot.config import Settings
+from bot.simulator import FakeBotApi, SimulatedUser
 
 PEOPLE = 300
 
@@ -41,7 +41,7 @@ async def _journeys(app, api: FakeBotApi) -> list[float]:
         if n % 30 == 0:
             code = await _new_group_invite(admin)
         user = SimulatedUser(app, api, 1000 + n, f"P{n}")
-        for step in (lambda u=user: u.send(f"/start {code}"), lambda u=user: u.click(1),
+        for step in (lambda u=user, c=code: u.send(f"/start {c}"), lambda u=user: u.click(1),
                      lambda u=user: u.click(1)):
             start = time.perf_counter()
             await step()

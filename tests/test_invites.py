@@ -55,7 +55,8 @@ async def test_trainer_invites_organisers_and_organiser_invites_residents(bot, t
     rows = await bot.rows("SELECT p.telegram_id, p.role, i.telegram_id FROM person p"
                           " LEFT JOIN person i ON i.id = p.invited_by ORDER BY p.id")
     assert rows == [(100, "admin", None), (TRAINER_ID, "trainer", 100),
-                    (ORGANISER_ID, "organiser", TRAINER_ID), (RESIDENT_ID, "resident", ORGANISER_ID)]
+                    (ORGANISER_ID, "organiser", TRAINER_ID),
+                    (RESIDENT_ID, "resident", ORGANISER_ID)]
 
 
 @pytest.mark.parametrize("problem", ["expired", "used_up", "revoked", "forged"])

@@ -26,7 +26,7 @@ async def circle(bot, admin):
 
 
 async def test_mydata_holds_everything_and_nothing_of_others(bot, circle):
-    organiser, resident, other = circle
+    organiser, _resident, _other = circle
     replies = await organiser.send("/mydata")
     document = replies[-1]
     assert document.kind == "document" and document.file_name == "samenbot-mydata.json"
@@ -50,7 +50,7 @@ async def test_mydata_holds_everything_and_nothing_of_others(bot, circle):
 
 
 async def test_forget_then_restart_leaves_no_trace(bot, circle):
-    organiser, resident, other = circle
+    _organiser, resident, _other = circle
     await resident.send("/invite")  # refused, but leaves user_data touched
     confirm = await resident.send("/forget")
     assert "Do you want to erase all your data?" in confirm[-1].text
