@@ -31,8 +31,12 @@ def _load_catalog(locales_dir: Path, code: str) -> gettext.GNUTranslations | Non
         return None
     with po.open("rb") as fh:
         catalog = read_po(fh, locale=code if code != "srn" else None)
+    # write_mo skips empty singular entries but fills empty plural forms with the English
+    # msgid; drop those so the fallback chain (→ Dutch) answers instead.
+    for message in [m for m in catalog if m.id and m.pluralizable and not all(m.string)]:
+        catalog.delete(message.id, context=message.context)
     buf = io.BytesIO()
-    write_mo(buf, catalog)  # skips untranslated and fuzzy entries, so fallback takes over
+    write_mo(buf, catalog)
     buf.seek(0)
     return gettext.GNUTranslations(buf)
 

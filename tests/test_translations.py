@@ -76,6 +76,28 @@ def test_plural_forms_fit_the_language(code):
             assert len(message.string) == expected.num_plurals, (code, message.id)
 
 
+@pytest.mark.parametrize("code", list(LANGUAGES))
+def test_plural_entries_are_translated_whole(code):
+    """pybabel compile would fill an untranslated plural with English; so none may be left."""
+    for message in entries(code):
+        if message.pluralizable:
+            assert all(message.string), (code, message.id)
+
+
+def test_an_untranslated_plural_falls_back_to_dutch(tmp_path):
+    locales = tmp_path / "locales"
+    for code in ("nl", "pap"):
+        (locales / code / "LC_MESSAGES").mkdir(parents=True)
+    (locales / "nl" / "LC_MESSAGES" / "messages.po").write_bytes(
+        (LOCALES / "nl" / "LC_MESSAGES" / "messages.po").read_bytes())
+    text = (LOCALES / "pap" / "LC_MESSAGES" / "messages.po").read_text("utf-8")
+    text = text.replace('msgstr[0] "{n} dia"', 'msgstr[0] ""').replace(
+        'msgstr[1] "{n} dia"', 'msgstr[1] ""')
+    (locales / "pap" / "LC_MESSAGES" / "messages.po").write_text(text, "utf-8")
+    t = Translations(locales, TZ).for_language("pap")
+    assert t.ngettext("{n} day", "{n} days", 7).format(n=7) == "7 dagen"
+
+
 def test_arabic_uses_six_plural_forms():
     t = Translations(LOCALES, TZ).for_language("ar")
     assert [t.ngettext("{n} day", "{n} days", n).format(n=n) for n in (1, 2, 3, 11, 100)] == [
