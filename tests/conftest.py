@@ -13,6 +13,8 @@ async def bot(tmp_path) -> AsyncIterator[BotHarness]:
     try:
         await harness.start()
         yield harness
+        # Every text any test made the bot send fits in one Telegram message.
+        assert harness.oversized_messages() == []
     finally:
         await harness.close()
 

@@ -53,6 +53,11 @@ class BotHarness:
         await close_application(self.app)
         await self.start()
 
+    def oversized_messages(self) -> list[str]:
+        """Texts over Telegram's 4096 characters, or captions over 1024, sent in this test."""
+        return [m.text[:80] for chat in self.api.messages.values() for m in chat
+                if len(m.text) > (4096 if m.kind == "text" else 1024)]
+
     async def close(self) -> None:
         for app in self._stale:
             await app.bot_data["services"].db.close()
