@@ -8,6 +8,8 @@ import logging
 import signal
 import sys
 
+from telegram.error import InvalidToken, NetworkError
+
 from bot.config import ConfigError, Settings, load_settings
 from bot.storage.migrations import MigrationError
 
@@ -75,6 +77,13 @@ def main(argv: list[str] | None = None) -> int:
     except MigrationError as exc:
         print(f"samenbot: database error: {exc}", file=sys.stderr)
         return 2
+    except InvalidToken:
+        print("samenbot: Telegram refused TELEGRAM_BOT_TOKEN; check it with @BotFather",
+              file=sys.stderr)
+        return 2
+    except NetworkError as exc:
+        print(f"samenbot: cannot reach the Telegram Bot API: {exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 0
     return 0
