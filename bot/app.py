@@ -8,10 +8,12 @@ from datetime import datetime
 
 from telegram import Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
-from telegram.request import BaseRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.config import Settings
 from bot.context import BotContext, Services, utc_now
+from bot.delivery.pacing import PacedRequest, SendBudget
+from bot.delivery.worker import DeliveryWorker
 from bot.flows import help as help_flow
 from bot.flows import invites, language, menu, onboarding, privacy
 from bot.flows.common import load_person, say
@@ -71,10 +73,14 @@ async def create_application(
         builder = builder.base_url(settings.api_base_url)
     if settings.api_base_file_url:
         builder = builder.base_file_url(settings.api_base_file_url)
+    budget = SendBudget(settings.send_rate)
+    builder = builder.request(PacedRequest(request or HTTPXRequest(connection_pool_size=16),
+                                           budget))
     if request is not None:
-        builder = builder.request(request).get_updates_request(request)
+        builder = builder.get_updates_request(request)
     app = builder.build()
     app.bot_data["services"] = services
+    services.delivery = DeliveryWorker(db, app.bot, clock, budget)
 
     app.add_handler(TypeHandler(Update, load_person), group=-10)
     app.add_handler(onboarding.handler())
@@ -85,15 +91,23 @@ async def create_application(
     return app
 
 
-async def start_application(app: Application) -> None:
-    """Initialises the Application (loading persisted state) and publishes the visitor menu."""
+async def start_application(app: Application, *, deliver: bool = True) -> None:
+    """Initialises the Application (loading persisted state), publishes the visitor menu and,
+    unless ``deliver`` is False (tests drain the outbox themselves), starts the outbox worker."""
     await app.initialize()
-    await menu.publish_defaults(app.bot, app.bot_data["services"])
+    services: Services = app.bot_data["services"]
+    await menu.publish_defaults(app.bot, services)
+    if deliver:
+        await services.delivery.start()
+    else:
+        await services.delivery.recover()
 
 
 async def close_application(app: Application) -> None:
-    """Writes the last state and closes the database."""
+    """Stops the outbox worker, writes the last state and closes the database."""
+    services: Services = app.bot_data["services"]
+    await services.delivery.stop()
     if app.running:
         await app.stop()
     await app.shutdown()
-    await app.bot_data["services"].db.close()
+    await services.db.close()

@@ -28,6 +28,7 @@ class Settings:
     default_language: str = "nl"
     api_base_url: str | None = None
     api_base_file_url: str | None = None
+    send_rate: float = 25.0  # outbox messages a second, overall
     locales_dir: Path = field(default=ROOT / "locales")
     migrations_dir: Path = field(default=ROOT / "migrations")
 
@@ -79,6 +80,13 @@ def load_settings(env: Mapping[str, str] | None = None, *, require_token: bool =
         raise ConfigError(
             f"SAMEN_DEFAULT_LANGUAGE must be one of {', '.join(LANGUAGES)}, got {language!r}"
         )
+    raw_rate = env.get("SAMEN_SEND_RATE", "").strip() or "25"
+    try:
+        send_rate = float(raw_rate)
+    except ValueError:
+        send_rate = 0.0
+    if not 0 < send_rate <= 30:
+        raise ConfigError(f"SAMEN_SEND_RATE must be above 0 and at most 30, got {raw_rate!r}")
     data_dir = Path(env.get("SAMEN_DATA_DIR", "").strip() or "./data")
     if data_dir.exists() and not data_dir.is_dir():
         raise ConfigError(f"SAMEN_DATA_DIR is not a directory: {str(data_dir)!r}")
@@ -90,4 +98,5 @@ def load_settings(env: Mapping[str, str] | None = None, *, require_token: bool =
         default_language=language,
         api_base_url=_url("TELEGRAM_API_BASE_URL", env.get("TELEGRAM_API_BASE_URL")),
         api_base_file_url=_url("TELEGRAM_API_BASE_FILE_URL", env.get("TELEGRAM_API_BASE_FILE_URL")),
+        send_rate=send_rate,
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
@@ -14,6 +14,9 @@ from bot.config import Settings
 from bot.i18n import Translations, Translator
 from bot.storage.db import Database
 from bot.storage.people import Person
+
+if TYPE_CHECKING:
+    from bot.delivery.worker import DeliveryWorker
 
 
 def utc_now() -> datetime:
@@ -26,6 +29,7 @@ class Services:
     db: Database
     translations: Translations
     clock: Callable[[], datetime] = utc_now
+    delivery: DeliveryWorker | None = None
 
 
 class BotContext(CallbackContext[ExtBot, dict, dict, dict]):

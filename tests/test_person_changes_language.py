@@ -42,7 +42,7 @@ async def test_an_error_inside_a_flow_gets_a_kind_answer_and_loses_nothing(bot, 
     await admin.send("/invite")
     await admin.click("Kwartiermaker")
     await admin.click("Eén persoon")
-    bot.api.fail_next("sendPhoto", "network")
+    bot.api.fail_next("sendPhoto", "connect")
     replies = await admin.click("7 dagen")
     assert "er ging bij ons iets mis" in replies[-1].text
     # The invite itself was made before the picture failed; /invites shows its link.

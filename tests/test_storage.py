@@ -34,13 +34,13 @@ async def test_migrating_twice_is_a_no_op(db):
     assert await migrate(db, MIGRATIONS) == []
     async with db.read() as conn:
         rows = await conn.execute_fetchall("SELECT number, name FROM schema_migration")
-    assert [tuple(r) for r in rows] == [(1, "0001_initial")]
+    assert [tuple(r) for r in rows] == [(1, "0001_initial"), (2, "0002_delivery")]
 
 
 async def test_a_failing_migration_leaves_no_trace(tmp_path):
     folder = tmp_path / "migrations"
     shutil.copytree(MIGRATIONS, folder)
-    (folder / "0002_broken.sql").write_text("CREATE TABLE fine (x INTEGER);\nNOT SQL;\n")
+    (folder / "0003_broken.sql").write_text("CREATE TABLE fine (x INTEGER);\nNOT SQL;\n")
     database = Database(tmp_path / "x.sqlite3")
     await database.open()
     try:
@@ -51,14 +51,14 @@ async def test_a_failing_migration_leaves_no_trace(tmp_path):
                 "SELECT name FROM sqlite_master WHERE type = 'table'")}
             numbers = [r[0] for r in await conn.execute_fetchall(
                 "SELECT number FROM schema_migration")]
-        assert "fine" not in tables and numbers == [1]
+        assert "fine" not in tables and numbers == [1, 2]
     finally:
         await database.close()
 
 
 async def test_a_newer_database_refuses_to_start(db, tmp_path):
     async with db.tx() as conn:
-        await conn.execute("INSERT INTO schema_migration VALUES (9, '0009_future', 'now')")
+        await conn.execute("INSERT INTO schema_migration VALUES (99, '0099_future', 'now')")
     with pytest.raises(MigrationError, match="newer than this code"):
         await migrate(db, MIGRATIONS)
 

@@ -37,6 +37,9 @@ async def load_person(update: Update, context: BotContext) -> None:
     services = context.services
     async with services.db.read() as conn:
         person = await people.by_telegram_id(conn, user.id)
+    if person is not None and person.unreachable_at is not None:
+        async with services.db.tx() as conn:  # they wrote to us: they no longer block the bot
+            await people.mark_reachable(conn, person.id)
     context.person = person
     context.role = access.effective_role(person, services.settings.admin_ids)
     if person is not None:

@@ -10,9 +10,11 @@ from __future__ import annotations
 import itertools
 import json
 import time
+from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
+import httpx
 from telegram.request import BaseRequest, RequestData
 
 BOT_USER = {"id": 7000001, "is_bot": True, "first_name": "samenbot",
@@ -54,6 +56,9 @@ class SentMessage:
         if self.kind == "photo":
             data["photo"] = [{"file_id": f"photo{self.message_id}",
                               "file_unique_id": f"u{self.message_id}", "width": 1, "height": 1}]
+        if self.kind == "voice":
+            data["voice"] = {"file_id": f"voice{self.message_id}",
+                             "file_unique_id": f"v{self.message_id}", "duration": 1}
         if self.kind == "document":
             data["document"] = {"file_id": f"doc{self.message_id}",
                                 "file_unique_id": f"d{self.message_id}",
@@ -66,18 +71,18 @@ class SentMessage:
 @dataclass
 class Fault:
     method: str
-    kind: str  # "429", "403", "network"
+    kind: str  # "429", "403", "connect" (refused, nothing sent), "drop" (sent, answer lost)
     retry_after: int = 1
-
-
-class _NetworkDown(Exception):
-    pass
 
 
 class FakeBotApi(BaseRequest):
     """Records calls in ``calls`` and keeps ``messages`` per chat."""
 
-    def __init__(self) -> None:
+    def __init__(self, limit_per_second: int | None = None) -> None:
+        """``limit_per_second`` makes it answer 429 beyond that many sends in any second."""
+        self.limit_per_second = limit_per_second
+        self._send_times: deque[float] = deque()
+        self.rate_limited = 0
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.messages: dict[int, list[SentMessage]] = {}
         self.commands: dict[tuple[str, str], list[dict[str, str]]] = {}
@@ -105,15 +110,21 @@ class FakeBotApi(BaseRequest):
         params: dict[str, Any] = dict(request_data.parameters) if request_data else {}
         files = request_data.multipart_data if request_data and request_data.contains_files else {}
         self.calls.append((api_method, params))
-        for fault in self.faults:
-            if fault.method in (api_method, "*"):
-                self.faults.remove(fault)
+        fault = next((f for f in self.faults if f.method in (api_method, "*")), None)
+        if fault is not None:
+            self.faults.remove(fault)
+            if fault.kind != "drop":
                 return self._fault(fault)
         chat_id = params.get("chat_id")
         if chat_id is not None and int(chat_id) in self.blocked:
             return self._error(403, "Forbidden: bot was blocked by the user")
+        if api_method.startswith("send") and self._over_limit():
+            self.rate_limited += 1
+            return self._fault(Fault(api_method, "429", 1))
         handler = getattr(self, "_" + api_method, None)
         result = handler(params, files) if handler else True
+        if fault is not None:  # the message went out, the answer is lost on the way back
+            raise httpx.ReadError("connection dropped after sending")
         if isinstance(result, tuple):
             return result
         return 200, json.dumps({"ok": True, "result": result}).encode()
@@ -129,7 +140,18 @@ class FakeBotApi(BaseRequest):
                                     "parameters": {"retry_after": fault.retry_after}}).encode()
         if fault.kind == "403":
             return self._error(403, "Forbidden: bot was blocked by the user")
-        raise _NetworkDown("connection dropped")
+        raise httpx.ConnectError("connection refused")
+
+    def _over_limit(self) -> bool:
+        if self.limit_per_second is None:
+            return False
+        now = time.monotonic()
+        while self._send_times and now - self._send_times[0] >= 1.0:
+            self._send_times.popleft()
+        if len(self._send_times) >= self.limit_per_second:
+            return True
+        self._send_times.append(now)
+        return False
 
     @staticmethod
     def _error(code: int, description: str) -> tuple[int, bytes]:
@@ -160,6 +182,9 @@ class FakeBotApi(BaseRequest):
         name, content = _file(files, "document")
         return self._new(params, "document", str(params.get("caption", "")),
                          file_name=name, file_bytes=content)
+
+    def _sendVoice(self, params: dict, files: dict) -> dict:
+        return self._new(params, "voice", str(params.get("caption", "")))
 
     def _sendLocation(self, params: dict, files: dict) -> dict:
         return self._new(params, "location", f"{params['latitude']},{params['longitude']}")

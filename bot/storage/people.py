@@ -22,6 +22,7 @@ class Person:
     invite_id: int | None
     active: bool
     created_at: str
+    unreachable_at: str | None = None  # set when Telegram says they blocked the bot
 
 
 def _person(row: aiosqlite.Row | None) -> Person | None:
@@ -67,6 +68,10 @@ async def insert(
 
 async def set_language(conn: aiosqlite.Connection, person_id: int, language: str) -> None:
     await conn.execute("UPDATE person SET language = ? WHERE id = ?", (language, person_id))
+
+
+async def mark_reachable(conn: aiosqlite.Connection, person_id: int) -> None:
+    await conn.execute("UPDATE person SET unreachable_at = NULL WHERE id = ?", (person_id,))
 
 
 async def circle_size(conn: aiosqlite.Connection, person_id: int) -> int:

@@ -41,7 +41,7 @@ class BotHarness:
 
     async def start(self) -> None:
         self.app = await create_application(self.settings, request=self.api, clock=self.clock)
-        await start_application(self.app)
+        await start_application(self.app, deliver=False)
 
     async def crash_and_restart(self) -> None:
         """Drops the running app without any shutdown, as a kill -9 would, then starts anew."""
@@ -70,6 +70,10 @@ class BotHarness:
     def user(self, user_id: int, name: str = "Sam", language_code: str | None = "nl"
              ) -> SimulatedUser:
         return _BoundUser(self, user_id, name, language_code)
+
+    async def deliver(self) -> None:
+        """Drains the outbox now, as the worker would."""
+        await self.app.bot_data["services"].delivery.drain()
 
     @property
     def db(self):

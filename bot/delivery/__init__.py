@@ -1,0 +1,1 @@
+"""Sending what the bot says on its own initiative: the outbox worker."""

@@ -1,0 +1,198 @@
+"""The outbox worker: drains due rows under Telegram's limits, never sending anything twice.
+
+- pace: a send budget shared with replies (``pacing.SendBudget``, default 25/s overall), at
+  most one message a second per private chat and 20 a minute per group;
+- 429: every slot pauses for ``retry_after``, the row is tried again after it;
+- 403: the person is marked unreachable and their other pending rows are cancelled;
+- a failure before the request left (connection refused) is retried with back-off;
+- a request that may have reached Telegram (timeout, dropped connection) becomes
+  ``unknown`` and is not resent; so is a row caught mid-send by a crash (see ``recover``).
+
+Replies to someone who just wrote do not pass through here, so they never wait behind a
+broadcast.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
+from telegram.ext import ExtBot
+
+from bot.delivery.pacing import SendBudget, from_outbox
+from bot.delivery.sending import never_left, send
+from bot.storage import outbox
+from bot.storage.db import Database
+from bot.storage.outbox import OutboxRow
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 6
+
+
+class DeliveryWorker:
+    def __init__(
+        self,
+        db: Database,
+        bot: ExtBot,
+        clock: Callable[[], datetime],
+        budget: SendBudget,
+        *,
+        slots: int = 8,
+        per_chat_interval: float = 1.0,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        idle_interval: float = 0.25,
+    ) -> None:
+        self.db, self.bot, self.clock = db, bot, clock
+        self.budget = budget
+        self.slots = asyncio.Semaphore(slots)
+        self.sleep = sleep
+        self.idle_interval = idle_interval
+        self.per_chat_interval = per_chat_interval
+        self._last_sent: dict[int, float] = {}
+        self._group_sent: dict[int, list[float]] = {}
+        self._paused_until = 0.0
+        self._task: asyncio.Task | None = None
+        self._inflight: set[asyncio.Task] = set()
+        self.wake = asyncio.Event()
+
+    # life cycle ----------------------------------------------------------------------------
+    async def recover(self) -> int:
+        async with self.db.tx() as conn:
+            count = await outbox.recover_interrupted(conn)
+        if count:
+            log.warning("%d outbox rows were interrupted mid-send and are marked unknown", count)
+        return count
+
+    async def start(self) -> None:
+        await self.recover()
+        self._task = asyncio.create_task(self._loop(), name="outbox-worker")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+        if self._inflight:
+            await asyncio.gather(*self._inflight, return_exceptions=True)
+
+    async def _loop(self) -> None:
+        while True:
+            try:
+                handled = await self.run_once()
+            except Exception:  # keep draining whatever one row did
+                log.exception("outbox round failed")
+                handled = 0
+            if not handled:
+                self.wake.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self.wake.wait(), self.idle_interval)
+
+    # one round -----------------------------------------------------------------------------
+    async def run_once(self, batch: int = 100) -> int:
+        """Starts delivery of what is due now (respecting pace); returns rows started."""
+        async with self.db.read() as conn:
+            rows = await outbox.due(conn, self.clock(), batch)
+        started = 0
+        for row in rows:
+            if not self._chat_ready(row.chat_id):
+                continue
+            await self._wait_for_pause()
+            await self.budget.wait_turn()
+            async with self.db.tx() as conn:
+                if not await outbox.claim(conn, row.id):
+                    continue
+            self._note_sent(row.chat_id)
+            await self.slots.acquire()
+            task = asyncio.create_task(self._deliver(row))
+            self._inflight.add(task)
+            task.add_done_callback(self._inflight.discard)
+            started += 1
+        return started
+
+    async def drain(self, max_rounds: int = 1000) -> None:
+        """Delivers until nothing is due (for tests, tools and benchmarks)."""
+        for _ in range(max_rounds):
+            started = await self.run_once()
+            if self._inflight:
+                await asyncio.gather(*list(self._inflight), return_exceptions=True)
+            if not started:
+                async with self.db.read() as conn:
+                    if not await outbox.due(conn, self.clock(), 1):
+                        return
+                await asyncio.sleep(0.05)  # real time: per-chat spacing is on the real clock
+
+    # pacing ---------------------------------------------------------------------------------
+    def _chat_ready(self, chat_id: int) -> bool:
+        now = time.monotonic()
+        if chat_id < 0:  # groups: 20 a minute
+            recent = [t for t in self._group_sent.get(chat_id, []) if now - t < 60]
+            self._group_sent[chat_id] = recent
+            return len(recent) < 20
+        return now - self._last_sent.get(chat_id, -1e9) >= self.per_chat_interval
+
+    def _note_sent(self, chat_id: int) -> None:
+        now = time.monotonic()
+        self._last_sent[chat_id] = now
+        if chat_id < 0:
+            self._group_sent.setdefault(chat_id, []).append(now)
+
+    async def _wait_for_pause(self) -> None:
+        delay = self._paused_until - time.monotonic()
+        if delay > 0:
+            await self.sleep(delay)
+
+    # one row --------------------------------------------------------------------------------
+    async def _deliver(self, row: OutboxRow) -> None:
+        try:
+            await self._attempt(row)
+        finally:
+            self.slots.release()
+
+    async def _attempt(self, row: OutboxRow) -> None:
+        now = self.clock()
+        from_outbox.set(True)  # this task's sends were reserved by wait_turn
+        try:
+            message = await send(self.bot, row.chat_id, row.payload)
+        except RetryAfter as exc:
+            wait = _seconds(exc.retry_after)
+            self._paused_until = max(self._paused_until, time.monotonic() + wait)
+            async with self.db.tx() as conn:
+                await outbox.retry_later(conn, row.id, now + timedelta(seconds=wait),
+                                         f"429 retry_after {wait}")
+            return
+        except Forbidden as exc:
+            async with self.db.tx() as conn:
+                await outbox.finish(conn, row.id, "blocked", now=now, error=str(exc)[:200])
+                await outbox.mark_unreachable(conn, row.chat_id, now)
+                await outbox.cancel_pending_for_chat(conn, row.chat_id, "recipient unreachable")
+            return
+        except BadRequest as exc:
+            async with self.db.tx() as conn:
+                await outbox.finish(conn, row.id, "failed", now=now, error=str(exc)[:200])
+            return
+        except NetworkError as exc:  # includes TimedOut
+            async with self.db.tx() as conn:
+                if never_left(exc) and row.attempts + 1 < MAX_ATTEMPTS:
+                    backoff = min(2 ** row.attempts, 60)
+                    await outbox.retry_later(conn, row.id, now + timedelta(seconds=backoff),
+                                             f"not sent: {exc}"[:200])
+                elif never_left(exc):
+                    await outbox.finish(conn, row.id, "failed", now=now, error=str(exc)[:200])
+                else:
+                    await outbox.finish(conn, row.id, "unknown", now=now, error=str(exc)[:200])
+            return
+        async with self.db.tx() as conn:
+            await outbox.finish(conn, row.id, "sent", now=now, message_id=message.message_id)
+
+
+def _seconds(retry_after: int | float | timedelta) -> float:
+    if isinstance(retry_after, timedelta):
+        return retry_after.total_seconds()
+    return float(retry_after)

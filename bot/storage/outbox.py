@@ -1,0 +1,96 @@
+"""SQL for the outbox: enqueue inside the caller's transaction, claim, and record outcomes."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import aiosqlite
+
+FINAL = ("sent", "blocked", "failed", "unknown", "cancelled")
+
+
+@dataclass(frozen=True)
+class OutboxRow:
+    id: int
+    person_id: int | None
+    chat_id: int
+    kind: str
+    ref: str | None
+    payload: dict[str, Any]
+    due_at: str
+    status: str
+    attempts: int
+
+
+async def enqueue(
+    conn: aiosqlite.Connection, *, person_id: int | None, chat_id: int, kind: str,
+    ref: str | None, payload: dict[str, Any], due_at: datetime, now: datetime,
+) -> int:
+    cur = await conn.execute(
+        "INSERT INTO outbox (person_id, chat_id, kind, ref, payload, due_at, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (person_id, chat_id, kind, ref, json.dumps(payload, ensure_ascii=False),
+         due_at.isoformat(), now.isoformat()),
+    )
+    return cur.lastrowid
+
+
+async def due(conn: aiosqlite.Connection, now: datetime, limit: int) -> list[OutboxRow]:
+    rows = await conn.execute_fetchall(
+        "SELECT id, person_id, chat_id, kind, ref, payload, due_at, status, attempts FROM outbox"
+        " WHERE status = 'pending' AND due_at <= ? ORDER BY due_at, id LIMIT ?",
+        (now.isoformat(), limit),
+    )
+    return [OutboxRow(**{**dict(r), "payload": json.loads(r["payload"])}) for r in rows]
+
+
+async def claim(conn: aiosqlite.Connection, row_id: int) -> bool:
+    """pending → sending; a crash after this point makes the row 'unknown', never resent."""
+    cur = await conn.execute(
+        "UPDATE outbox SET status = 'sending', attempts = attempts + 1"
+        " WHERE id = ? AND status = 'pending'", (row_id,))
+    return cur.rowcount == 1
+
+
+async def finish(conn: aiosqlite.Connection, row_id: int, status: str, *, now: datetime,
+                 message_id: int | None = None, error: str | None = None) -> None:
+    assert status in FINAL
+    await conn.execute(
+        "UPDATE outbox SET status = ?, telegram_message_id = ?, last_error = ?, sent_at = ?"
+        " WHERE id = ?",
+        (status, message_id, error, now.isoformat() if status == "sent" else None, row_id))
+
+
+async def retry_later(conn: aiosqlite.Connection, row_id: int, due_at: datetime,
+                      error: str) -> None:
+    await conn.execute(
+        "UPDATE outbox SET status = 'pending', due_at = ?, last_error = ? WHERE id = ?",
+        (due_at.isoformat(), error, row_id))
+
+
+async def recover_interrupted(conn: aiosqlite.Connection) -> int:
+    """At start-up: rows caught mid-send may have reached Telegram; mark them, don't resend."""
+    cur = await conn.execute(
+        "UPDATE outbox SET status = 'unknown', last_error = 'interrupted while sending'"
+        " WHERE status = 'sending'")
+    return cur.rowcount
+
+
+async def cancel_pending_for_chat(conn: aiosqlite.Connection, chat_id: int, reason: str) -> None:
+    await conn.execute(
+        "UPDATE outbox SET status = 'cancelled', last_error = ?"
+        " WHERE chat_id = ? AND status = 'pending'", (reason, chat_id))
+
+
+async def counts_by_ref(conn: aiosqlite.Connection, ref: str) -> dict[str, int]:
+    rows = await conn.execute_fetchall(
+        "SELECT status, count(*) FROM outbox WHERE ref = ? GROUP BY status", (ref,))
+    return {r[0]: r[1] for r in rows}
+
+
+async def mark_unreachable(conn: aiosqlite.Connection, chat_id: int, now: datetime) -> None:
+    await conn.execute("UPDATE person SET unreachable_at = ? WHERE telegram_id = ?",
+                       (now.isoformat(), chat_id))
