@@ -22,6 +22,11 @@ class Action(StrEnum):
     FORGET = "forget"
     INVITE = "invite"
     LIST_INVITES = "invites"
+    AGENDA = "agenda"
+    RSVP = "rsvp"
+    EVENTS = "event"
+    ATTENDANCE = "attendance"
+    BROADCAST = "broadcast"
 
 
 _EVERYONE = frozenset(ROLES)
@@ -34,6 +39,11 @@ PERMISSIONS: dict[Action, frozenset[str]] = {
     Action.FORGET: _EVERYONE,
     Action.INVITE: _INVITERS,
     Action.LIST_INVITES: _INVITERS,
+    Action.AGENDA: _EVERYONE,
+    Action.RSVP: _EVERYONE,
+    Action.EVENTS: _INVITERS,
+    Action.ATTENDANCE: _INVITERS,
+    Action.BROADCAST: frozenset({"trainer", "admin"}),
 }
 
 # Which roles a role may hand out through an invite.
@@ -72,6 +82,6 @@ def owns_invite(person: Person, role: str | None, invite: Invite) -> bool:
 
 def commands_for(role: str | None) -> list[Action]:
     """The commands shown in Telegram's menu for a role, in menu order."""
-    order = [Action.HELP, Action.INVITE, Action.LIST_INVITES, Action.LANGUAGE,
-             Action.MYDATA, Action.FORGET]
-    return [a for a in order if allowed(role, a)]
+    order = [Action.HELP, Action.AGENDA, Action.EVENTS, Action.ATTENDANCE, Action.BROADCAST,
+             Action.INVITE, Action.LIST_INVITES, Action.LANGUAGE, Action.MYDATA, Action.FORGET]
+    return [a for a in order if allowed(role, a)]  # RSVP is a button, not a command

@@ -14,10 +14,11 @@ from bot.config import Settings
 from bot.context import BotContext, Services, utc_now
 from bot.delivery.pacing import PacedRequest, SendBudget
 from bot.delivery.worker import DeliveryWorker
+from bot.flows import agenda, events, invites, language, menu, onboarding, privacy
 from bot.flows import help as help_flow
-from bot.flows import invites, language, menu, onboarding, privacy
 from bot.flows.common import load_person, say
 from bot.i18n import Translations
+from bot.services import events as event_service
 from bot.storage.db import Database
 from bot.storage.migrations import migrate
 from bot.storage.persistence import SqlitePersistence
@@ -84,8 +85,8 @@ async def create_application(
 
     app.add_handler(TypeHandler(Update, load_person), group=-10)
     app.add_handler(onboarding.handler())
-    for handler in [*invites.handlers(), *language.handlers(), *privacy.handlers(),
-                    *help_flow.handlers()]:
+    for handler in [*invites.handlers(), *events.handlers(), *agenda.handlers(),
+                    *language.handlers(), *privacy.handlers(), *help_flow.handlers()]:
         app.add_handler(handler)
     app.add_error_handler(on_error)
     return app
@@ -97,10 +98,39 @@ async def start_application(app: Application, *, deliver: bool = True) -> None:
     await app.initialize()
     services: Services = app.bot_data["services"]
     await menu.publish_defaults(app.bot, services)
+    await event_service.plan(services.db, services.clock(), services.settings.tz)
     if deliver:
         await services.delivery.start()
+        jobs = app.job_queue
+        # No misfire grace limit: a job held up by a stalled loop runs late, never not at all.
+        late_ok = {"misfire_grace_time": None, "coalesce": True}
+        jobs.run_repeating(_reminder_tick, interval=REMINDER_TICK_SECONDS, first=1,
+                           name="reminders", job_kwargs=late_ok)
+        jobs.run_repeating(_plan_tick, interval=24 * 3600, first=3600, name="plan",
+                           job_kwargs=late_ok)
     else:
         await services.delivery.recover()
+
+
+REMINDER_TICK_SECONDS = 30
+
+
+async def send_due_reminders(services: Services) -> int:
+    """Queues due reminders and wakes the outbox worker (the job's body, callable in tests)."""
+    queued = await event_service.send_due(services.db, services.translations, services.clock(),
+                                          services.settings.tz)
+    if queued and services.delivery is not None:
+        services.delivery.wake.set()
+    return queued
+
+
+async def _reminder_tick(context: BotContext) -> None:
+    await send_due_reminders(context.application.bot_data["services"])
+
+
+async def _plan_tick(context: BotContext) -> None:
+    services = context.application.bot_data["services"]
+    await event_service.plan(services.db, services.clock(), services.settings.tz)
 
 
 async def close_application(app: Application) -> None:

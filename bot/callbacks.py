@@ -25,6 +25,10 @@ INVITE_CANCEL = "inv:cancel"
 INVITE_REVOKE = "inv:revoke"
 FORGET_YES = "fgt:yes"
 FORGET_NO = "fgt:no"
+RSVP_YES = "rv:y"
+RSVP_NO = "rv:n"
+RSVP_REASON = "rv:r"
+ICS = "ics"
 
 _PART = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
 
@@ -47,6 +51,16 @@ def arg(data: str | None, prefix: str) -> str | None:
         return None
     rest = data[len(prefix) + 1:]
     return rest if _PART.match(rest) else None
+
+
+def int_args(data: str | None, prefix: str, count: int) -> list[int] | None:
+    """``count`` non-negative integers after the prefix (``rv:y:12:1796000000``)."""
+    if not data or not data.startswith(prefix + ":"):
+        return None
+    parts = data[len(prefix) + 1:].split(":")
+    if len(parts) != count or not all(p.isdigit() and len(p) <= 12 for p in parts):
+        return None
+    return [int(p) for p in parts]
 
 
 def int_arg(data: str | None, prefix: str, choices: tuple[int, ...] | None = None) -> int | None:

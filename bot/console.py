@@ -43,6 +43,7 @@ class Console:
     async def start(self) -> None:
         self.app = await create_application(self.settings, request=self.api)
         await start_application(self.app)
+        await self.app.start()  # the job queue: reminders and planning
         for user in self.users.values():
             user.app = self.app
 

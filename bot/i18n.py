@@ -84,6 +84,10 @@ class Translator:
         return pattern.format(dates.format_time(local, "short", locale=locale),
                               dates.format_date(local, date_format, locale=locale))
 
+    def format_time(self, value: datetime) -> str:
+        return dates.format_time(value.astimezone(self.tz), "short",
+                                 locale=self.language.babel_locale)
+
     def format_number(self, value: int | float | Decimal) -> str:
         return numbers.format_decimal(value, locale=self.language.babel_locale)
 

@@ -8,10 +8,11 @@ from bot import callbacks as cb
 from bot.simulator import SentMessage
 from tests.fakes.journeys import join, make_invite
 
-COMMANDS = ["help", "invite", "invites", "language", "mydata", "forget"]
+COMMANDS = ["help", "invite", "invites", "language", "mydata", "forget", "agenda", "event",
+            "events"]
 ALLOWED = {
     "visitor": {"help"},
-    "resident": {"help", "language", "mydata", "forget"},
+    "resident": {"help", "language", "mydata", "forget", "agenda"},
     "organiser": set(COMMANDS),
     "trainer": set(COMMANDS),
     "admin": set(COMMANDS),
@@ -44,7 +45,7 @@ async def test_commands_by_role(bot, people, role):
             assert not refused, (role, command, text)
         else:
             assert refused, (role, command, text)
-        if command == "invite" and not refused:
+        if command in ("invite", "event") and not refused:
             await user.click("Annuleren")
 
 
@@ -60,6 +61,11 @@ FORGED = [
     cb.encode(cb.SET_LANG, "en"),
     cb.encode(cb.FORGET_YES, 0),
     cb.FORGET_NO,
+    cb.encode(cb.RSVP_YES, 1, 1796000000),
+    cb.encode(cb.RSVP_NO, 1, 1796000000),
+    cb.encode(cb.ICS, 1, 1796000000),
+    "ev:cx:1",
+    "ev:mv:1",
 ]
 
 

@@ -40,6 +40,10 @@ def command_description(t: Translator, action: access.Action) -> str:
         access.Action.LANGUAGE: t.gettext("Choose your language"),
         access.Action.MYDATA: t.gettext("Everything we keep about you"),
         access.Action.FORGET: t.gettext("Erase all your data"),
+        access.Action.AGENDA: t.gettext("Your coming meetings"),
+        access.Action.EVENTS: t.gettext("Plan or change a meeting"),
+        access.Action.ATTENDANCE: t.gettext("Who was there"),
+        access.Action.BROADCAST: t.gettext("Send a message to a group"),
     }
     return texts[action]
 
@@ -59,7 +63,7 @@ def help_text(t: Translator, role: str) -> str:
     }[role]
     lines = [intro, "", t.gettext("What you can do:")]
     lines += [f"/{action.value} – {command_description(t, action)}"
-              for action in access.commands_for(role)]
+              for action in access.commands_for(role) if action is not access.Action.RSVP]
     return "\n".join(lines)
 
 

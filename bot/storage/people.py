@@ -25,7 +25,7 @@ class Person:
     unreachable_at: str | None = None  # set when Telegram says they blocked the bot
 
 
-def _person(row: aiosqlite.Row | None) -> Person | None:
+def from_row(row: aiosqlite.Row | None) -> Person | None:
     if row is None:
         return None
     data = dict(row)
@@ -35,12 +35,12 @@ def _person(row: aiosqlite.Row | None) -> Person | None:
 
 async def by_telegram_id(conn: aiosqlite.Connection, telegram_id: int) -> Person | None:
     cur = await conn.execute("SELECT * FROM person WHERE telegram_id = ?", (telegram_id,))
-    return _person(await cur.fetchone())
+    return from_row(await cur.fetchone())
 
 
 async def by_id(conn: aiosqlite.Connection, person_id: int) -> Person | None:
     cur = await conn.execute("SELECT * FROM person WHERE id = ?", (person_id,))
-    return _person(await cur.fetchone())
+    return from_row(await cur.fetchone())
 
 
 async def insert(

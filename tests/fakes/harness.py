@@ -71,6 +71,14 @@ class BotHarness:
              ) -> SimulatedUser:
         return _BoundUser(self, user_id, name, language_code)
 
+    async def tick(self) -> int:
+        """What the reminder job does every 30 s: queue due reminders; then deliver."""
+        from bot.app import send_due_reminders
+
+        queued = await send_due_reminders(self.app.bot_data["services"])
+        await self.deliver()
+        return queued
+
     async def deliver(self) -> None:
         """Drains the outbox now, as the worker would."""
         await self.app.bot_data["services"].delivery.drain()

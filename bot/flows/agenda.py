@@ -1,0 +1,139 @@
+"""/agenda and the buttons under every reminder: I'll come, I can't come (why), calendar file."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import CallbackQueryHandler, CommandHandler
+
+from bot import callbacks as cb
+from bot.access import Action
+from bot.context import BotContext
+from bot.delivery.sending import markup
+from bot.flows.common import remove_keyboard, requires, say
+from bot.services import events, notices
+from bot.services.ics import ics_for
+
+AGENDA_DAYS = 30
+
+
+@requires(Action.AGENDA)
+async def agenda(update: Update, context: BotContext) -> None:
+    t, tz = context.t, context.services.settings.tz
+    coming = await events.coming(context.services.db, context.person, context.now(), tz,
+                                 AGENDA_DAYS)
+    if not coming:
+        await say(update, context, t.gettext("No meetings planned for you in the coming month."))
+        return
+    lines, buttons = [t.gettext("Your coming meetings:")], []
+    for number, (event, start, end) in enumerate(coming[:10], start=1):
+        lines.append(f"\n{number}. " + notices.describe(t, event, start, end))
+        buttons.append([InlineKeyboardButton(
+            "🗓 " + t.gettext("Calendar file {number}").format(number=number),
+            callback_data=cb.encode(cb.ICS, event.id, notices.stamp(start)))])
+    await say(update, context, "\n".join(lines), reply_markup=InlineKeyboardMarkup(buttons))
+
+
+def _occurrence(data: str | None, prefix: str, count: int = 2) -> list[int] | None:
+    return cb.int_args(data, prefix, count)
+
+
+async def _answer(update: Update, context: BotContext, event_id: int, occurrence: int,
+                  answer: str, reason: str | None) -> bool | None:
+    """Records the answer; None when it was refused (already told to the person)."""
+    query = update.callback_query
+    t = context.t
+    try:
+        return await events.answer(context.services.db, context.services.translations,
+                                   context.person, event_id=event_id, occurrence=occurrence,
+                                   answer=answer, reason=reason, now=context.now())
+    except events.EventCancelled:
+        await query.answer(t.gettext("This meeting was cancelled."), show_alert=True)
+    except events.NotInAudience:
+        await query.answer(t.gettext("This meeting is not for you."), show_alert=True)
+    return None
+
+
+@requires(Action.RSVP)
+async def coming_yes(update: Update, context: BotContext) -> None:
+    args = _occurrence(update.callback_query.data, cb.RSVP_YES)
+    if args is None:
+        await update.callback_query.answer()
+        return
+    changed = await _answer(update, context, args[0], args[1], "yes", None)
+    if changed is None:
+        return
+    await update.callback_query.answer(
+        context.t.gettext("Thank you! We look forward to seeing you.") if changed
+        else context.t.gettext("You had already said you will come."))
+
+
+@requires(Action.RSVP)
+async def coming_no(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    args = _occurrence(query.data, cb.RSVP_NO)
+    if args is None:
+        await query.answer()
+        return
+    try:
+        await events.event_for(context.services.db, context.person, args[0])
+    except events.NotInAudience:
+        await query.answer(context.t.gettext("This meeting is not for you."), show_alert=True)
+        return
+    await query.answer()
+    start = datetime.fromtimestamp(args[1], tz=context.now().tzinfo)
+    await say(update, context, context.t.gettext("What keeps you away? Your answer goes to "
+                                                 "the organiser."),
+              reply_markup=markup(notices.reason_buttons(context.t, args[0], start)))
+
+
+@requires(Action.RSVP)
+async def reason(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    data = query.data or ""
+    head, _, why = data.rpartition(":")
+    args = _occurrence(head, cb.RSVP_REASON)
+    if args is None or why not in notices.REASONS:
+        await query.answer()
+        return
+    changed = await _answer(update, context, args[0], args[1], "no", why)
+    if changed is None:
+        return
+    await query.answer()
+    await remove_keyboard(update)
+    await say(update, context, context.t.gettext("Thank you for letting us know. Take care!")
+              if changed else context.t.gettext("We already had your answer."))
+
+
+@requires(Action.RSVP)
+async def calendar_file(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    args = _occurrence(query.data, cb.ICS)
+    if args is None:
+        await query.answer()
+        return
+    try:
+        event = await events.event_for(context.services.db, context.person, args[0])
+    except events.NotInAudience:
+        await query.answer(context.t.gettext("This meeting is not for you."), show_alert=True)
+        return
+    await query.answer()
+    start = datetime.fromtimestamp(args[1], tz=context.now().tzinfo)
+    end = start + (event.ends_at - event.starts_at)
+    t = context.t
+    summary = f"{event.title} ({notices.kind_label(t, event.kind)})"
+    await context.bot.send_document(
+        update.effective_chat.id, ics_for(event, start, end, now=context.now(), summary=summary),
+        filename="samenbot.ics",
+        caption=t.gettext("Open this file to add the meeting to your phone's calendar."))
+
+
+def handlers() -> list:
+    return [
+        CommandHandler("agenda", agenda),
+        CallbackQueryHandler(coming_yes, pattern=cb.pattern(cb.RSVP_YES)),
+        CallbackQueryHandler(coming_no, pattern=cb.pattern(cb.RSVP_NO)),
+        CallbackQueryHandler(reason, pattern=cb.pattern(cb.RSVP_REASON)),
+        CallbackQueryHandler(calendar_file, pattern=cb.pattern(cb.ICS)),
+    ]

@@ -1,0 +1,306 @@
+"""Events: create, plan and send reminders, answers, changes, attendance and the absence rule.
+
+The database is the source of truth. ``plan`` writes reminder rows for the coming weeks;
+``send_due`` turns due reminder rows into outbox rows in one transaction, so a reminder is
+queued exactly once, late if the bot was down and the event has not begun, else skipped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, tzinfo
+
+import aiosqlite
+
+from bot import access
+from bot.i18n import Translations
+from bot.services import notices
+from bot.services.calendar import DEFAULT_REMINDERS, REMINDER_RULES, occurrences, reminder_time
+from bot.storage import audit, outbox
+from bot.storage import events as store
+from bot.storage.db import Database
+from bot.storage.events import Event
+from bot.storage.people import Person
+
+PLAN_DAYS = 60
+MAX_MISSED_TRAINING_DAYS = 2
+TRAINER_KINDS = ("training", "preparation", "return", "consultation", "sounding_board",
+                 "conference")
+AUDIENCES = {"trainer": ("everyone", "organisers", "cohort"), "admin": ("everyone", "organisers"),
+             "organiser": ("circle",)}
+
+
+class EventCancelled(Exception):
+    pass
+
+
+class NotInAudience(access.AccessDenied):
+    pass
+
+
+@dataclass(frozen=True)
+class Draft:
+    kind: str
+    title: str
+    place: str
+    start: datetime
+    end: datetime
+    weekly: bool
+    audience: str
+    reminders: tuple[str, ...] = DEFAULT_REMINDERS
+
+
+def kinds_for(role: str | None) -> tuple[str, ...]:
+    if role in ("trainer", "admin"):
+        return (*TRAINER_KINDS, "table_session")
+    if role == "organiser":
+        return ("table_session",)
+    return ()
+
+
+def check_draft(role: str | None, draft: Draft) -> None:
+    if draft.kind not in kinds_for(role) or draft.audience not in AUDIENCES.get(role or "", ()):
+        raise access.AccessDenied("kind or audience not allowed for this role")
+    if not set(draft.reminders) <= set(REMINDER_RULES) or draft.end <= draft.start:
+        raise ValueError("bad reminders or times")
+
+
+async def create(db: Database, creator: Person, role: str | None, draft: Draft, *,
+                 now: datetime, tz: tzinfo) -> Event:
+    check_draft(role, draft)
+    async with db.tx() as conn:
+        event = await store.insert(
+            conn, kind=draft.kind, title=draft.title, place=draft.place, starts_at=draft.start,
+            ends_at=draft.end, weekly=draft.weekly, audience=draft.audience,
+            reminders=draft.reminders, created_by=creator.id, now=now)
+        await _plan_event(conn, event, now, tz)
+        await audit.record(conn, now=now, actor_id=creator.id, action="event.create",
+                           subject=f"event:{event.id}")
+    return event
+
+
+async def _plan_event(conn: aiosqlite.Connection, event: Event, now: datetime, tz: tzinfo) -> None:
+    skipped = await store.skipped_dates(conn, event.id)
+    for occ in _occurrences(event, tz, skipped, now, now + timedelta(days=PLAN_DAYS)):
+        for rule in event.reminders:
+            at = reminder_time(rule, occ.start, tz)
+            if at > now:  # a reminder whose moment passed before planning is not sent
+                await store.plan_reminder(conn, event.id, occ.start, at)
+
+
+def _occurrences(event: Event, tz: tzinfo, skipped: set[date], start: datetime, end: datetime):
+    return occurrences(event.starts_at, event.ends_at, weekly=event.weekly, tz=tz,
+                       until=event.repeat_until, skipped=skipped, window_start=start,
+                       window_end=end)
+
+
+async def plan(db: Database, now: datetime, tz: tzinfo) -> None:
+    """Extends the reminder plan of weekly events (run daily and at start-up)."""
+    async with db.tx() as conn:
+        for event in await store.active(conn):
+            await _plan_event(conn, event, now, tz)
+
+
+async def send_due(db: Database, translations: Translations, now: datetime, tz: tzinfo) -> int:
+    """Queues every due reminder once; returns how many messages were queued."""
+    queued = 0
+    async with db.read() as conn:
+        due = await store.due_reminders(conn, now)
+    for reminder_id, event_id, occurrence in due:
+        async with db.tx() as conn:
+            event = await store.by_id(conn, event_id)
+            start = datetime.fromisoformat(occurrence)
+            skipped = await store.skipped_dates(conn, event_id)
+            if event is None or event.cancelled_at or start.astimezone(tz).date() in skipped:
+                await store.set_reminder_status(conn, reminder_id, "cancelled")
+                continue
+            if start <= now:  # the event has begun: a late reminder is no use
+                await store.set_reminder_status(conn, reminder_id, "skipped")
+                continue
+            if not await store.set_reminder_status(conn, reminder_id, "queued"):
+                continue
+            end = start + (event.ends_at - event.starts_at)
+            declined = await store.declined(conn, event_id, occurrence)
+            for person in await store.audience(conn, event.audience, event.created_by):
+                if person.id in declined:
+                    continue
+                t = translations.for_language(person.language)
+                await outbox.enqueue(conn, person_id=person.id, chat_id=person.telegram_id,
+                                     kind="reminder", ref=f"event:{event_id}:{occurrence}",
+                                     payload=notices.reminder(t, event, start, end),
+                                     due_at=now, now=now)
+                queued += 1
+    return queued
+
+
+async def _event_for(conn: aiosqlite.Connection, person: Person, event_id: int) -> Event:
+    event = await store.by_id(conn, event_id)
+    if event is None:
+        raise NotInAudience("no such event")
+    members = {p.id for p in await store.audience(conn, event.audience, event.created_by)}
+    if person.id not in members and person.id != event.created_by:
+        raise NotInAudience("not invited to this event")
+    return event
+
+
+async def answer(db: Database, translations: Translations, person: Person, *, event_id: int,
+                 occurrence: int, answer: str, reason: str | None, now: datetime) -> bool:
+    """Records an RSVP (only for people the event is for); False if nothing changed."""
+    start = datetime.fromtimestamp(occurrence, tz=now.tzinfo)
+    async with db.tx() as conn:
+        event = await _event_for(conn, person, event_id)
+        if event.cancelled_at:
+            raise EventCancelled()
+        changed = await store.upsert_rsvp(
+            conn, event_id=event_id, occurrence_start=start.isoformat(), person_id=person.id,
+            answer=answer, reason=reason, now=now)
+        if changed and answer == "no" and reason and event.created_by:
+            creator = await _person(conn, event.created_by)
+            if creator is not None and creator.telegram_id is not None:
+                t = translations.for_language(creator.language)
+                end = start + (event.ends_at - event.starts_at)
+                await outbox.enqueue(
+                    conn, person_id=creator.id, chat_id=creator.telegram_id, kind="notice",
+                    ref=f"rsvp:{event_id}", now=now, due_at=now,
+                    payload=notices.cannot_come(t, person.display_name, event, start, end, reason))
+    return changed
+
+
+async def _person(conn: aiosqlite.Connection, person_id: int) -> Person | None:
+    from bot.storage import people
+
+    return await people.by_id(conn, person_id)
+
+
+async def event_for(db: Database, person: Person, event_id: int) -> Event:
+    async with db.read() as conn:
+        return await _event_for(conn, person, event_id)
+
+
+def _may_manage(person: Person, role: str | None, event: Event) -> bool:
+    return event.created_by == person.id or (role in ("trainer", "admin") and event.kind != (
+        "table_session"))
+
+
+async def cancel(db: Database, translations: Translations, person: Person, role: str | None,
+                 event_id: int, *, now: datetime, tz: tzinfo) -> bool:
+    """Cancels an event and tells everyone who was reminded of it."""
+    async with db.tx() as conn:
+        event = await store.by_id(conn, event_id)
+        if event is None or not _may_manage(person, role, event):
+            raise access.AccessDenied("not your event")
+        if not await store.cancel(conn, event_id, now):
+            return False
+        start = _next_start(event, tz, await store.skipped_dates(conn, event_id), now)
+        end = start + (event.ends_at - event.starts_at)
+        for reminded in await store.reminded_people(conn, event_id):
+            t = translations.for_language(reminded.language)
+            await outbox.enqueue(conn, person_id=reminded.id, chat_id=reminded.telegram_id,
+                                 kind="announcement", ref=f"event:{event_id}:cancel",
+                                 payload=notices.cancelled(t, event, start, end), due_at=now,
+                                 now=now)
+        await audit.record(conn, now=now, actor_id=person.id, action="event.cancel",
+                           subject=f"event:{event_id}")
+    return True
+
+
+async def move(db: Database, translations: Translations, person: Person, role: str | None,
+               event_id: int, new_start: datetime, *, now: datetime, tz: tzinfo) -> Event:
+    """Moves an event; reminders are planned anew and those already reminded are told."""
+    async with db.tx() as conn:
+        event = await store.by_id(conn, event_id)
+        if event is None or event.cancelled_at or not _may_manage(person, role, event):
+            raise access.AccessDenied("not your event")
+        new_end = new_start + (event.ends_at - event.starts_at)
+        await store.move(conn, event_id, new_start, new_end)
+        moved = await store.by_id(conn, event_id)
+        await _plan_event(conn, moved, now, tz)
+        for reminded in await store.reminded_people(conn, event_id):
+            t = translations.for_language(reminded.language)
+            await outbox.enqueue(conn, person_id=reminded.id, chat_id=reminded.telegram_id,
+                                 kind="announcement", ref=f"event:{event_id}:change",
+                                 payload=notices.changed(t, moved, new_start, new_end),
+                                 due_at=now, now=now)
+        await audit.record(conn, now=now, actor_id=person.id, action="event.move",
+                           subject=f"event:{event_id}")
+    return moved
+
+
+def _next_start(event: Event, tz: tzinfo, skipped: set[date], now: datetime) -> datetime:
+    found = _occurrences(event, tz, skipped, now, now + timedelta(days=PLAN_DAYS))
+    return found[0].start if found else event.starts_at
+
+
+async def coming(db: Database, person: Person, now: datetime, tz: tzinfo, days: int = 30
+                 ) -> list[tuple[Event, datetime, datetime]]:
+    """The person's events in the coming days, soonest first (for /agenda)."""
+    found = []
+    async with db.read() as conn:
+        for event in await store.active(conn):
+            members = {p.id for p in await store.audience(conn, event.audience, event.created_by)}
+            if person.id not in members and person.id != event.created_by:
+                continue
+            skipped = await store.skipped_dates(conn, event.id)
+            for occ in _occurrences(event, tz, skipped, now, now + timedelta(days=days)):
+                found.append((event, occ.start, occ.end))
+    return sorted(found, key=lambda item: item[1])
+
+
+async def managed(db: Database, person: Person, role: str | None) -> list[Event]:
+    async with db.read() as conn:
+        return [e for e in await store.active(conn) if _may_manage(person, role, e)]
+
+
+async def past_occurrences(db: Database, person: Person, role: str | None, now: datetime,
+                           tz: tzinfo, days: int = 14) -> list[tuple[Event, datetime]]:
+    found = []
+    async with db.read() as conn:
+        for event in await store.active(conn):
+            if not _may_manage(person, role, event):
+                continue
+            skipped = await store.skipped_dates(conn, event.id)
+            for occ in _occurrences(event, tz, skipped, now - timedelta(days=days), now):
+                found.append((event, occ.start))
+    return sorted(found, key=lambda item: item[1], reverse=True)
+
+
+async def attendance_sheet(db: Database, person: Person, role: str | None, event_id: int,
+                           occurrence: datetime) -> tuple[Event, list[Person], dict[int, bool]]:
+    async with db.read() as conn:
+        event = await store.by_id(conn, event_id)
+        if event is None or not _may_manage(person, role, event):
+            raise access.AccessDenied("not your event")
+        members = await store.audience(conn, event.audience, event.created_by)
+        marks = await store.attendance_of(conn, event_id, occurrence.isoformat())
+    return event, members, marks
+
+
+async def record_attendance(db: Database, translations: Translations, person: Person,
+                            role: str | None, event_id: int, occurrence: datetime,
+                            present: dict[int, bool], *, now: datetime,
+                            limit: int = MAX_MISSED_TRAINING_DAYS) -> list[tuple[Person, int]]:
+    """Saves the attendance list; returns the people who reached the absence limit now."""
+    reached = []
+    async with db.tx() as conn:
+        event = await store.by_id(conn, event_id)
+        if event is None or not _may_manage(person, role, event):
+            raise access.AccessDenied("not your event")
+        members = {p.id: p for p in await store.audience(conn, event.audience, event.created_by)}
+        present = {pid: here for pid, here in present.items() if pid in members}
+        before = await store.attendance_of(conn, event_id, occurrence.isoformat())
+        await store.set_attendance(conn, event_id=event_id, occurrence_start=occurrence.isoformat(),
+                                   present=present, recorded_by=person.id, now=now)
+        if event.kind != "training":
+            return reached
+        for pid, here in present.items():
+            if here or before.get(pid) is False:
+                continue  # present, or this absence was already counted
+            missed = await store.missed_training_days(conn, pid)
+            if missed >= limit:
+                member = members[pid]
+                reached.append((member, missed))
+                t = translations.for_language(member.language)
+                await outbox.enqueue(conn, person_id=pid, chat_id=member.telegram_id,
+                                     kind="notice", ref=f"absence:{pid}",
+                                     payload=notices.absence_limit(t, missed), due_at=now, now=now)
+    return reached

@@ -1,0 +1,102 @@
+"""Messages the bot sends on its own initiative, rendered in each recipient's language.
+
+They are rendered when they are queued (in the transaction that caused them), so the outbox
+holds the finished text and buttons; buttons are plain ``[label, callback_data]`` pairs.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from bot import callbacks as cb
+from bot.delivery.sending import text_payload
+from bot.i18n import Translator
+from bot.storage.events import Event
+
+REASONS = ("care", "benefits", "ill", "other")
+
+
+def kind_label(t: Translator, kind: str) -> str:
+    labels = {
+        "training": t.pgettext("event kind", "Training day"),
+        "preparation": t.pgettext("event kind", "Preparation day"),
+        "return": t.pgettext("event kind", "Return day"),
+        "consultation": t.pgettext("event kind", "Consultation hour"),
+        "sounding_board": t.pgettext("event kind", "Sounding board"),
+        "conference": t.pgettext("event kind", "Conference"),
+        "table_session": t.pgettext("event kind", "Table session"),
+    }
+    return labels[kind]
+
+
+def reason_label(t: Translator, reason: str) -> str:
+    labels = {
+        "care": t.gettext("I care for someone"),
+        "benefits": t.gettext("Appointment with the benefits agency"),
+        "ill": t.gettext("I am ill"),
+        "other": t.gettext("Something else"),
+    }
+    return labels[reason]
+
+
+def when(t: Translator, start: datetime, end: datetime) -> str:
+    return t.gettext("{start} to {end}").format(start=t.format_datetime(start, "full"),
+                                                end=t.format_time(end))
+
+
+def describe(t: Translator, event: Event, start: datetime, end: datetime) -> str:
+    lines = [f"📅 {event.title} ({kind_label(t, event.kind)})", f"🕒 {when(t, start, end)}"]
+    if event.place:
+        lines.append(f"📍 {event.place}")
+    return "\n".join(lines)
+
+
+def stamp(start: datetime) -> int:
+    return int(start.timestamp())
+
+
+def rsvp_buttons(t: Translator, event_id: int, start: datetime) -> list[list[list[str]]]:
+    occ = stamp(start)
+    return [
+        [["✅ " + t.gettext("I'll come"), cb.encode(cb.RSVP_YES, event_id, occ)],
+         ["❌ " + t.gettext("I can't come"), cb.encode(cb.RSVP_NO, event_id, occ)]],
+        [["🗓 " + t.gettext("Add to my calendar"), cb.encode(cb.ICS, event_id, occ)]],
+    ]
+
+
+def reason_buttons(t: Translator, event_id: int, start: datetime) -> list[list[list[str]]]:
+    occ = stamp(start)
+    return [[[reason_label(t, r), cb.encode(cb.RSVP_REASON, event_id, occ, r)]] for r in REASONS]
+
+
+def reminder(t: Translator, event: Event, start: datetime, end: datetime) -> dict[str, Any]:
+    text = "\n\n".join([t.gettext("Reminder"), describe(t, event, start, end),
+                        t.gettext("Will you come?")])
+    return text_payload(text, rsvp_buttons(t, event.id, start))
+
+
+def cancelled(t: Translator, event: Event, start: datetime, end: datetime) -> dict[str, Any]:
+    return text_payload("\n\n".join([t.gettext("Cancelled: this will not take place."),
+                                     describe(t, event, start, end)]))
+
+
+def changed(t: Translator, event: Event, start: datetime, end: datetime) -> dict[str, Any]:
+    return text_payload("\n\n".join([t.gettext("Changed: the new date and time."),
+                                     describe(t, event, start, end)]),
+                        rsvp_buttons(t, event.id, start))
+
+
+def cannot_come(t: Translator, name: str, event: Event, start: datetime, end: datetime,
+                reason: str) -> dict[str, Any]:
+    return text_payload(t.gettext("{name} cannot come: {reason}.").format(
+        name=name, reason=reason_label(t, reason)) + "\n\n" + describe(t, event, start, end))
+
+
+def absence_limit(t: Translator, missed: int) -> dict[str, Any]:
+    return text_payload(t.ngettext(
+        "You have missed {count} training day. That is the most the programme allows. "
+        "We would like to hear how you are: come to the weekly consultation hour for a talk.",
+        "You have missed {count} training days. That is the most the programme allows. "
+        "We would like to hear how you are: come to the weekly consultation hour for a talk.",
+        missed).format(count=missed))

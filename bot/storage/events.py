@@ -1,0 +1,198 @@
+"""SQL for events, their reminders, RSVPs and attendance."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import aiosqlite
+
+from bot.storage.people import Person, from_row
+
+
+@dataclass(frozen=True)
+class Event:
+    id: int
+    kind: str
+    title: str
+    place: str
+    starts_at: datetime
+    ends_at: datetime
+    weekly: bool
+    repeat_until: date | None
+    audience: str
+    reminders: tuple[str, ...]
+    created_by: int | None
+    cancelled_at: str | None
+    created_at: str
+
+
+def _event(row: aiosqlite.Row | None) -> Event | None:
+    if row is None:
+        return None
+    data = dict(row)
+    data["starts_at"] = datetime.fromisoformat(data["starts_at"])
+    data["ends_at"] = datetime.fromisoformat(data["ends_at"])
+    data["weekly"] = bool(data["weekly"])
+    until = data["repeat_until"]
+    data["repeat_until"] = date.fromisoformat(until) if until else None
+    data["reminders"] = tuple(json.loads(data["reminders"]))
+    return Event(**data)
+
+
+async def insert(conn: aiosqlite.Connection, *, kind: str, title: str, place: str,
+                 starts_at: datetime, ends_at: datetime, weekly: bool, audience: str,
+                 reminders: tuple[str, ...], created_by: int, now: datetime) -> Event:
+    cur = await conn.execute(
+        "INSERT INTO event (kind, title, place, starts_at, ends_at, weekly, audience, reminders,"
+        " created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (kind, title, place, starts_at.isoformat(), ends_at.isoformat(), int(weekly), audience,
+         json.dumps(list(reminders)), created_by, now.isoformat()))
+    event = await by_id(conn, cur.lastrowid)
+    assert event is not None
+    return event
+
+
+async def by_id(conn: aiosqlite.Connection, event_id: int) -> Event | None:
+    cur = await conn.execute("SELECT * FROM event WHERE id = ?", (event_id,))
+    return _event(await cur.fetchone())
+
+
+async def active(conn: aiosqlite.Connection) -> list[Event]:
+    rows = await conn.execute_fetchall("SELECT * FROM event WHERE cancelled_at IS NULL")
+    return [e for e in (_event(r) for r in rows) if e is not None]
+
+
+async def by_creator(conn: aiosqlite.Connection, person_id: int) -> list[Event]:
+    rows = await conn.execute_fetchall(
+        "SELECT * FROM event WHERE created_by = ? AND cancelled_at IS NULL ORDER BY starts_at",
+        (person_id,))
+    return [e for e in (_event(r) for r in rows) if e is not None]
+
+
+async def skipped_dates(conn: aiosqlite.Connection, event_id: int) -> set[date]:
+    rows = await conn.execute_fetchall(
+        "SELECT occurs_on FROM event_skip WHERE event_id = ?", (event_id,))
+    return {date.fromisoformat(r[0]) for r in rows}
+
+
+async def cancel(conn: aiosqlite.Connection, event_id: int, now: datetime) -> bool:
+    cur = await conn.execute("UPDATE event SET cancelled_at = ? WHERE id = ? AND cancelled_at"
+                             " IS NULL", (now.isoformat(), event_id))
+    await conn.execute("UPDATE reminder SET status = 'cancelled' WHERE event_id = ?"
+                       " AND status = 'planned'", (event_id,))
+    return cur.rowcount == 1
+
+
+async def skip_date(conn: aiosqlite.Connection, event_id: int, day: date,
+                    occurrence_start: datetime) -> None:
+    await conn.execute("INSERT OR IGNORE INTO event_skip (event_id, occurs_on) VALUES (?, ?)",
+                       (event_id, day.isoformat()))
+    await conn.execute("UPDATE reminder SET status = 'cancelled' WHERE event_id = ?"
+                       " AND occurrence_start = ? AND status = 'planned'",
+                       (event_id, occurrence_start.isoformat()))
+
+
+async def move(conn: aiosqlite.Connection, event_id: int, starts_at: datetime,
+               ends_at: datetime) -> None:
+    await conn.execute("UPDATE event SET starts_at = ?, ends_at = ? WHERE id = ?",
+                       (starts_at.isoformat(), ends_at.isoformat(), event_id))
+    await conn.execute("UPDATE reminder SET status = 'cancelled' WHERE event_id = ?"
+                       " AND status = 'planned'", (event_id,))
+
+
+# reminders ----------------------------------------------------------------------------------
+async def plan_reminder(conn: aiosqlite.Connection, event_id: int, occurrence_start: datetime,
+                        remind_at: datetime) -> None:
+    await conn.execute(
+        "INSERT OR IGNORE INTO reminder (event_id, occurrence_start, remind_at) VALUES (?, ?, ?)",
+        (event_id, occurrence_start.isoformat(), remind_at.isoformat()))
+
+
+async def due_reminders(conn: aiosqlite.Connection, now: datetime) -> list[tuple[int, int, str]]:
+    rows = await conn.execute_fetchall(
+        "SELECT id, event_id, occurrence_start FROM reminder WHERE status = 'planned'"
+        " AND remind_at <= ? ORDER BY remind_at, id", (now.isoformat(),))
+    return [(r[0], r[1], r[2]) for r in rows]
+
+
+async def set_reminder_status(conn: aiosqlite.Connection, reminder_id: int, status: str) -> bool:
+    cur = await conn.execute("UPDATE reminder SET status = ? WHERE id = ? AND status = 'planned'",
+                             (status, reminder_id))
+    return cur.rowcount == 1
+
+
+async def reminded_people(conn: aiosqlite.Connection, event_id: int) -> list[Person]:
+    """Everyone a reminder of this event was queued for (to announce a change to)."""
+    rows = await conn.execute_fetchall(
+        "SELECT DISTINCT p.* FROM outbox o JOIN person p ON p.id = o.person_id"
+        " WHERE o.kind = 'reminder' AND o.ref LIKE ?", (f"event:{event_id}:%",))
+    return [p for p in (from_row(r) for r in rows) if p is not None]
+
+
+# answers and attendance -----------------------------------------------------------------------
+async def upsert_rsvp(conn: aiosqlite.Connection, *, event_id: int, occurrence_start: str,
+                      person_id: int, answer: str, reason: str | None, now: datetime) -> bool:
+    """Records an answer; False when exactly this answer was already recorded."""
+    cur = await conn.execute(
+        "SELECT answer, reason FROM rsvp WHERE event_id = ? AND occurrence_start = ?"
+        " AND person_id = ?", (event_id, occurrence_start, person_id))
+    previous = await cur.fetchone()
+    if previous is not None and tuple(previous) == (answer, reason):
+        return False
+    await conn.execute(
+        "INSERT INTO rsvp (event_id, occurrence_start, person_id, answer, reason, answered_at)"
+        " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (event_id, occurrence_start, person_id)"
+        " DO UPDATE SET answer = excluded.answer, reason = excluded.reason,"
+        " answered_at = excluded.answered_at",
+        (event_id, occurrence_start, person_id, answer, reason, now.isoformat()))
+    return True
+
+
+async def declined(conn: aiosqlite.Connection, event_id: int, occurrence_start: str) -> set[int]:
+    rows = await conn.execute_fetchall(
+        "SELECT person_id FROM rsvp WHERE event_id = ? AND occurrence_start = ? AND answer = 'no'",
+        (event_id, occurrence_start))
+    return {r[0] for r in rows}
+
+
+async def set_attendance(conn: aiosqlite.Connection, *, event_id: int, occurrence_start: str,
+                         present: dict[int, bool], recorded_by: int, now: datetime) -> None:
+    for person_id, here in present.items():
+        await conn.execute(
+            "INSERT INTO attendance (event_id, occurrence_start, person_id, present, recorded_by,"
+            " recorded_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (event_id, occurrence_start,"
+            " person_id) DO UPDATE SET present = excluded.present,"
+            " recorded_by = excluded.recorded_by, recorded_at = excluded.recorded_at",
+            (event_id, occurrence_start, person_id, int(here), recorded_by, now.isoformat()))
+
+
+async def attendance_of(conn: aiosqlite.Connection, event_id: int,
+                        occurrence_start: str) -> dict[int, bool]:
+    rows = await conn.execute_fetchall(
+        "SELECT person_id, present FROM attendance WHERE event_id = ? AND occurrence_start = ?",
+        (event_id, occurrence_start))
+    return {r[0]: bool(r[1]) for r in rows}
+
+
+async def missed_training_days(conn: aiosqlite.Connection, person_id: int) -> int:
+    cur = await conn.execute(
+        "SELECT count(*) FROM attendance a JOIN event e ON e.id = a.event_id"
+        " WHERE a.person_id = ? AND a.present = 0 AND e.kind = 'training'", (person_id,))
+    return int((await cur.fetchone())[0])
+
+
+async def audience(conn: aiosqlite.Connection, audience: str, creator_id: int | None
+                   ) -> list[Person]:
+    """The people an event or broadcast reaches, reachable ones only."""
+    where = {
+        "everyone": "1 = 1",
+        "organisers": "role = 'organiser'",
+        "cohort": "role = 'organiser' AND invited_by = :creator",
+        "circle": "role = 'resident' AND invited_by = :creator",
+    }[audience]
+    rows = await conn.execute_fetchall(
+        f"SELECT * FROM person WHERE {where} AND active = 1 AND unreachable_at IS NULL"
+        " AND telegram_id IS NOT NULL ORDER BY id", {"creator": creator_id})
+    return [p for p in (from_row(r) for r in rows) if p is not None]
