@@ -126,6 +126,7 @@ async def test_one_message_a_second_per_private_chat(bot, residents):
     await enqueue(bot, 301, "b")
     await enqueue(bot, 302, "c")
     worker = bot.app.bot_data["services"].delivery
+    worker.per_chat_interval = 1.0
     started = await worker.run_once()
     assert started == 2  # 301 once, 302 once; 301's second waits for the next second
     await bot.deliver()

@@ -42,7 +42,8 @@ async def test_migrating_twice_is_a_no_op(db):
 async def test_a_failing_migration_leaves_no_trace(tmp_path):
     folder = tmp_path / "migrations"
     shutil.copytree(MIGRATIONS, folder)
-    (folder / f"{len(SHIPPED) + 1:04d}_broken.sql").write_text("CREATE TABLE fine (x INTEGER);\nNOT SQL;\n")
+    broken = folder / f"{len(SHIPPED) + 1:04d}_broken.sql"
+    broken.write_text("CREATE TABLE fine (x INTEGER);\nNOT SQL;\n")
     database = Database(tmp_path / "x.sqlite3")
     await database.open()
     try:

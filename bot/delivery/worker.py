@@ -104,7 +104,6 @@ class DeliveryWorker:
             if not self._chat_ready(row.chat_id):
                 continue
             await self._wait_for_pause()
-            await self.budget.wait_turn()
             async with self.db.tx() as conn:
                 if not await outbox.claim(conn, row.id):
                     continue
@@ -157,7 +156,8 @@ class DeliveryWorker:
 
     async def _attempt(self, row: OutboxRow) -> None:
         now = self.clock()
-        from_outbox.set(True)  # this task's sends were reserved by wait_turn
+        from_outbox.set(True)  # this task's sends are reserved by wait_turn, not counted again
+        await self.budget.wait_turn()  # right before the request, so both clocks agree
         try:
             message = await send(self.bot, row.chat_id, row.payload)
         except RetryAfter as exc:

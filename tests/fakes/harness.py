@@ -27,6 +27,10 @@ class Clock:
         self.now += timedelta(**kwargs)
 
 
+async def _no_wait(seconds: float) -> None:
+    """Stands in for asyncio.sleep in the worker: the fake clock decides when rows are due."""
+
+
 class BotHarness:
     """Start, restart (as after kill -9: no shutdown) and speak as any user."""
 
@@ -42,6 +46,12 @@ class BotHarness:
     async def start(self) -> None:
         self.app = await create_application(self.settings, request=self.api, clock=self.clock)
         await start_application(self.app, deliver=False)
+        # Tests drain the outbox themselves on a fake clock; pacing is measured by
+        # benchmarks/broadcast.py and the per-chat spacing has a test of its own.
+        delivery = self.app.bot_data["services"].delivery
+        delivery.per_chat_interval = 0.0
+        delivery.budget.rate = 10_000
+        delivery.sleep = _no_wait
 
     async def crash_and_restart(self) -> None:
         """Drops the running app without any shutdown, as a kill -9 would, then starts anew."""
