@@ -14,7 +14,17 @@ from bot.config import Settings
 from bot.context import BotContext, Services, utc_now
 from bot.delivery.pacing import PacedRequest, SendBudget
 from bot.delivery.worker import DeliveryWorker
-from bot.flows import agenda, events, invites, language, menu, onboarding, privacy
+from bot.flows import (
+    agenda,
+    attendance,
+    broadcast,
+    events,
+    invites,
+    language,
+    menu,
+    onboarding,
+    privacy,
+)
 from bot.flows import help as help_flow
 from bot.flows.common import load_person, say
 from bot.i18n import Translations
@@ -86,7 +96,8 @@ async def create_application(
     app.add_handler(TypeHandler(Update, load_person), group=-10)
     app.add_handler(onboarding.handler())
     for handler in [*invites.handlers(), *events.handlers(), *agenda.handlers(),
-                    *language.handlers(), *privacy.handlers(), *help_flow.handlers()]:
+                    *attendance.handlers(), *broadcast.handlers(), *language.handlers(),
+                    *privacy.handlers(), *help_flow.handlers()]:
         app.add_handler(handler)
     app.add_error_handler(on_error)
     return app
@@ -106,6 +117,8 @@ async def start_application(app: Application, *, deliver: bool = True) -> None:
         late_ok = {"misfire_grace_time": None, "coalesce": True}
         jobs.run_repeating(_reminder_tick, interval=REMINDER_TICK_SECONDS, first=1,
                            name="reminders", job_kwargs=late_ok)
+        jobs.run_repeating(_broadcast_tick, interval=BROADCAST_STATUS_SECONDS, first=2,
+                           name="broadcast-status", job_kwargs=late_ok)
         jobs.run_repeating(_plan_tick, interval=24 * 3600, first=3600, name="plan",
                            job_kwargs=late_ok)
     else:
@@ -113,6 +126,7 @@ async def start_application(app: Application, *, deliver: bool = True) -> None:
 
 
 REMINDER_TICK_SECONDS = 30
+BROADCAST_STATUS_SECONDS = 2
 
 
 async def send_due_reminders(services: Services) -> int:
@@ -126,6 +140,10 @@ async def send_due_reminders(services: Services) -> int:
 
 async def _reminder_tick(context: BotContext) -> None:
     await send_due_reminders(context.application.bot_data["services"])
+
+
+async def _broadcast_tick(context: BotContext) -> None:
+    await broadcast.refresh_statuses(context.application)
 
 
 async def _plan_tick(context: BotContext) -> None:

@@ -9,11 +9,11 @@ from bot.simulator import SentMessage
 from tests.fakes.journeys import join, make_invite
 
 COMMANDS = ["help", "invite", "invites", "language", "mydata", "forget", "agenda", "event",
-            "events"]
+            "events", "attendance", "broadcast"]
 ALLOWED = {
     "visitor": {"help"},
     "resident": {"help", "language", "mydata", "forget", "agenda"},
-    "organiser": set(COMMANDS),
+    "organiser": set(COMMANDS) - {"broadcast"},
     "trainer": set(COMMANDS),
     "admin": set(COMMANDS),
 }
@@ -45,7 +45,7 @@ async def test_commands_by_role(bot, people, role):
             assert not refused, (role, command, text)
         else:
             assert refused, (role, command, text)
-        if command in ("invite", "event") and not refused:
+        if command in ("invite", "event", "broadcast") and not refused:
             await user.click("Annuleren")
 
 
@@ -66,6 +66,8 @@ FORGED = [
     cb.encode(cb.ICS, 1, 1796000000),
     "ev:cx:1",
     "ev:mv:1",
+    "at:pick:1:1796374800",
+    "bc:go",
 ]
 
 

@@ -109,7 +109,7 @@ async def ask_place(update: Update, context: BotContext) -> None:
                                                  _cancel(t)]))
 
 
-def _audience_label(t: Translator, audience: str) -> str:
+def audience_label(t: Translator, audience: str) -> str:
     return {
         "everyone": t.gettext("Everyone"),
         "organisers": t.gettext("All kwartiermakers"),
@@ -120,7 +120,7 @@ def _audience_label(t: Translator, audience: str) -> str:
 
 async def ask_audience(update: Update, context: BotContext) -> None:
     t = context.t
-    rows = [[_b(_audience_label(t, a), "aud", a)] for a in AUDIENCES[context.role]]
+    rows = [[_b(audience_label(t, a), "aud", a)] for a in AUDIENCES[context.role]]
     await say(update, context, t.gettext("Who is it for?"),
               reply_markup=InlineKeyboardMarkup([*rows, _cancel(t)]))
 
@@ -162,7 +162,7 @@ async def ask_confirm(update: Update, context: BotContext) -> None:
         lines.append("🔁 " + t.gettext("Every week"))
     if draft.place:
         lines.append(f"📍 {draft.place}")
-    lines.append("👥 " + _audience_label(t, draft.audience))
+    lines.append("👥 " + audience_label(t, draft.audience))
     lines.append("🔔 " + t.gettext("Reminders: tap to switch on or off."))
     rows = [[_b(("✅ " if r in d["reminders"] else "▫️ ") + _rule_label(t, r), "rem", r)]
             for r in REMINDER_RULES]

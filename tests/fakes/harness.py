@@ -84,9 +84,11 @@ class BotHarness:
     async def tick(self) -> int:
         """What the reminder job does every 30 s: queue due reminders; then deliver."""
         from bot.app import send_due_reminders
+        from bot.flows.broadcast import refresh_statuses
 
         queued = await send_due_reminders(self.app.bot_data["services"])
         await self.deliver()
+        await refresh_statuses(self.app)
         return queued
 
     async def deliver(self) -> None:

@@ -1,0 +1,106 @@
+"""Broadcasts: one message to a group, each person in their own language where a text for it
+was given, queued in one transaction and reported on as the outbox drains."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from bot import access
+from bot.delivery.sending import text_payload
+from bot.services.events import AUDIENCES
+from bot.storage import audit, outbox
+from bot.storage import broadcasts as store
+from bot.storage import events as event_store
+from bot.storage.db import Database
+from bot.storage.people import Person
+
+TEXT_MAX = 4000
+CAPTION_MAX = 1000
+
+
+@dataclass
+class Message:
+    """What the trainer wrote: text, or a photo or voice message (Telegram file id) + caption."""
+
+    kind: str  # text, photo, voice
+    text: str = ""
+    file_id: str | None = None
+    per_language: dict[str, str] = field(default_factory=dict)
+
+    def payload(self, language: str) -> dict[str, Any]:
+        text = self.per_language.get(language, self.text)
+        if self.kind == "photo":
+            return {"method": "send_photo", "photo": self.file_id, "caption": text or None}
+        if self.kind == "voice":
+            return {"method": "send_voice", "voice": self.file_id, "caption": text or None}
+        return text_payload(text)
+
+
+@dataclass(frozen=True)
+class Progress:
+    done: int
+    total: int
+    counts: dict[str, int]
+
+    @property
+    def finished(self) -> bool:
+        """Nothing waits any more (rows of people who used /forget meanwhile are gone)."""
+        return not (self.counts.get("pending") or self.counts.get("sending"))
+
+
+def _check(role: str | None, audience: str) -> None:
+    if not access.allowed(role, access.Action.BROADCAST) or audience not in AUDIENCES.get(
+            role or "", ()):
+        raise access.AccessDenied("broadcast not allowed")
+
+
+async def reach(db: Database, sender: Person, role: str | None, audience: str) -> Counter[str]:
+    """How many people the audience reaches, per language (shown before sending)."""
+    _check(role, audience)
+    async with db.read() as conn:
+        people = await event_store.audience(conn, audience, sender.id)
+    return Counter(p.language for p in people if p.id != sender.id)
+
+
+async def send(db: Database, sender: Person, role: str | None, audience: str, message: Message,
+               *, status_chat_id: int, now: datetime) -> tuple[int, int]:
+    """Queues the broadcast for everyone in the audience; returns (broadcast id, total)."""
+    _check(role, audience)
+    async with db.tx() as conn:
+        people = [p for p in await event_store.audience(conn, audience, sender.id)
+                  if p.id != sender.id]
+        broadcast_id = await store.insert(conn, created_by=sender.id, audience=audience,
+                                          total=len(people), status_chat_id=status_chat_id,
+                                          now=now)
+        for person in people:
+            await outbox.enqueue(conn, person_id=person.id, chat_id=person.telegram_id,
+                                 kind="broadcast", ref=f"broadcast:{broadcast_id}",
+                                 payload=message.payload(person.language), due_at=now, now=now)
+        await audit.record(conn, now=now, actor_id=sender.id, action="broadcast.send",
+                           subject=f"broadcast:{broadcast_id}")
+    return broadcast_id, len(people)
+
+
+async def unfinished(db: Database) -> list[store.Broadcast]:
+    async with db.read() as conn:
+        return await store.sending(conn)
+
+
+async def set_status_message(db: Database, broadcast_id: int, message_id: int) -> None:
+    async with db.tx() as conn:
+        await store.set_status_message(conn, broadcast_id, message_id)
+
+
+async def mark_done(db: Database, broadcast_id: int, now: datetime) -> bool:
+    async with db.tx() as conn:
+        return await store.finish(conn, broadcast_id, now)
+
+
+async def progress(db: Database, broadcast_id: int, total: int) -> Progress:
+    async with db.read() as conn:
+        counts = await outbox.counts_by_ref(conn, f"broadcast:{broadcast_id}")
+    done = sum(n for status, n in counts.items() if status in outbox.FINAL)
+    return Progress(done=done, total=total, counts=counts)

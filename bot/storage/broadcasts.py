@@ -1,0 +1,49 @@
+"""SQL for broadcasts and their progress."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import aiosqlite
+
+
+@dataclass(frozen=True)
+class Broadcast:
+    id: int
+    created_by: int | None
+    audience: str
+    total: int
+    status: str
+    status_chat_id: int | None
+    status_message_id: int | None
+    created_at: str
+    finished_at: str | None
+    sender_language: str | None = None
+
+
+async def insert(conn: aiosqlite.Connection, *, created_by: int, audience: str, total: int,
+                 status_chat_id: int, now: datetime) -> int:
+    cur = await conn.execute(
+        "INSERT INTO broadcast (created_by, audience, total, status_chat_id, created_at)"
+        " VALUES (?, ?, ?, ?, ?)", (created_by, audience, total, status_chat_id, now.isoformat()))
+    return cur.lastrowid
+
+
+async def set_status_message(conn: aiosqlite.Connection, broadcast_id: int,
+                             message_id: int) -> None:
+    await conn.execute("UPDATE broadcast SET status_message_id = ? WHERE id = ?",
+                       (message_id, broadcast_id))
+
+
+async def sending(conn: aiosqlite.Connection) -> list[Broadcast]:
+    rows = await conn.execute_fetchall(
+        "SELECT b.*, p.language AS sender_language FROM broadcast b"
+        " LEFT JOIN person p ON p.id = b.created_by WHERE b.status = 'sending'")
+    return [Broadcast(**dict(r)) for r in rows]
+
+
+async def finish(conn: aiosqlite.Connection, broadcast_id: int, now: datetime) -> bool:
+    cur = await conn.execute("UPDATE broadcast SET status = 'done', finished_at = ? WHERE id = ?"
+                             " AND status = 'sending'", (now.isoformat(), broadcast_id))
+    return cur.rowcount == 1
