@@ -221,3 +221,24 @@ async def test_agenda_and_calendar_file(bot, cohort):
                       noor.last_with_buttons())
     assert ics_data.startswith("ics:")
     assert bot.api.callback_answers[-1].get("show_alert") is True
+
+
+async def test_skip_one_date_of_the_weekly_consultation_hour(bot, cohort):
+    trainer, noor, _ = cohort
+    await plan(trainer, kind="Spreekuur", title="Inloopspreekuur", day="woensdag", at="14:00",
+               hours="1 uur", audience="Iedereen", repeat="Elke week")
+    bot.clock.now = datetime(2026, 12, 8, 9, 0, tzinfo=UTC)  # day before the 2nd, 10:00 local
+    await bot.tick()
+    assert "woensdag 9 december 2026" in reminders(noor)[-1].text
+    await trainer.send("/events")
+    await trainer.click("Sla een datum over van 1")
+    await trainer.click("9 december 2026")
+    assert "Klaar: die datum vervalt" in trainer.last.text
+    await bot.deliver()
+    assert noor.last.text.startswith("Afgelast") and "9 december" in noor.last.text
+    bot.clock.now = datetime(2026, 12, 9, 11, 0, tzinfo=UTC)  # two hours before: nothing
+    assert await bot.tick() == 0
+    bot.clock.now = datetime(2026, 12, 15, 9, 0, tzinfo=UTC)  # the week after goes on
+    assert await bot.tick() == 4  # everyone: admin, trainer, Noor, Amal
+    replies = await noor.send("/agenda")
+    assert "9 december" not in replies[-1].text and "16 december" in replies[-1].text

@@ -393,6 +393,9 @@ async def list_managed(update: Update, context: BotContext) -> None:
             lines.append("   🔁 " + t.gettext("Every week"))
         rows.append([_b(t.gettext("Move {number}").format(number=number), "mv", event.id),
                      _b(t.gettext("Cancel {number}").format(number=number), "cx", event.id)])
+        if event.weekly:
+            rows.append([_b(t.gettext("Skip a date of {number}").format(number=number), "sk",
+                            event.id)])
     await say(update, context, "\n".join(lines), reply_markup=InlineKeyboardMarkup(rows))
 
 
@@ -447,6 +450,46 @@ async def cancel_event(update: Update, context: BotContext) -> None:
               else context.t.gettext("This meeting was cancelled."))
 
 
+@requires(Action.EVENTS)
+async def skip_pick(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    event_id = cb.int_arg(query.data, f"{P}:sk")
+    found = {e.id: e for e in await events.managed(context.services.db, context.person,
+                                                    context.role)}
+    if event_id not in found:
+        await refuse(update, context)
+        return
+    await query.answer()
+    t = context.t
+    dates = await events.next_dates(context.services.db, found[event_id], context.now(),
+                                    context.services.settings.tz)
+    rows = [[_b(t.format_datetime(d), "skd", event_id, notices.stamp(d))] for d in dates]
+    await say(update, context, t.gettext("Which date does not take place?"),
+              reply_markup=InlineKeyboardMarkup(rows))
+
+
+@requires(Action.EVENTS)
+async def skip_date(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    args = cb.int_args(query.data, f"{P}:skd", 2)
+    if args is None:
+        await query.answer()
+        return
+    try:
+        done = await events.skip(
+            context.services.db, context.services.translations, context.person, context.role,
+            args[0], datetime.fromtimestamp(args[1], tz=context.now().tzinfo),
+            now=context.now(), tz=context.services.settings.tz)
+    except access.AccessDenied:
+        await refuse(update, context)
+        return
+    await query.answer()
+    await remove_keyboard(update)
+    await say(update, context, context.t.gettext(
+        "Done: that date is left out. Everyone who was reminded of it hears of it.") if done
+        else context.t.gettext("That date was already left out."))
+
+
 def handlers() -> list:
     def tap(key: str, callback) -> CallbackQueryHandler:
         return CallbackQueryHandler(callback, pattern=cb.pattern(f"{P}:{key}"))
@@ -476,4 +519,5 @@ def handlers() -> list:
         fallbacks=[],
         name=NAME,
     )
-    return [flow, CommandHandler("events", list_managed), tap("cx", cancel_event)]
+    return [flow, CommandHandler("events", list_managed), tap("cx", cancel_event),
+            tap("skd", skip_date), tap("sk", skip_pick)]

@@ -226,6 +226,39 @@ async def move(db: Database, translations: Translations, person: Person, role: s
     return moved
 
 
+async def skip(db: Database, translations: Translations, person: Person, role: str | None,
+               event_id: int, occurrence: datetime, *, now: datetime, tz: tzinfo) -> bool:
+    """Leaves one date of a weekly event out (a holiday); those reminded of it are told."""
+    async with db.tx() as conn:
+        event = await store.by_id(conn, event_id)
+        if event is None or event.cancelled_at or not _may_manage(person, role, event):
+            raise access.AccessDenied("not your event")
+        skipped = await store.skipped_dates(conn, event_id)
+        dates = {o.start for o in _occurrences(event, tz, skipped, now,
+                                               now + timedelta(days=PLAN_DAYS))}
+        if occurrence not in dates:
+            return False
+        await store.skip_date(conn, event_id, occurrence.astimezone(tz).date(), occurrence)
+        end = occurrence + (event.ends_at - event.starts_at)
+        for reminded in await store.reminded_people(conn, event_id, occurrence.isoformat()):
+            t = translations.for_language(reminded.language)
+            await outbox.enqueue(conn, person_id=reminded.id, chat_id=reminded.telegram_id,
+                                 kind="announcement", ref=f"event:{event_id}:skip",
+                                 payload=notices.cancelled(t, event, occurrence, end),
+                                 due_at=now, now=now)
+        await audit.record(conn, now=now, actor_id=person.id, action="event.skip",
+                           subject=f"event:{event_id}")
+    return True
+
+
+async def next_dates(db: Database, event: Event, now: datetime, tz: tzinfo, count: int = 4
+                     ) -> list[datetime]:
+    async with db.read() as conn:
+        skipped = await store.skipped_dates(conn, event.id)
+    return [o.start for o in _occurrences(event, tz, skipped, now,
+                                          now + timedelta(days=PLAN_DAYS))][:count]
+
+
 def _next_start(event: Event, tz: tzinfo, skipped: set[date], now: datetime) -> datetime:
     found = _occurrences(event, tz, skipped, now, now + timedelta(days=PLAN_DAYS))
     return found[0].start if found else event.starts_at

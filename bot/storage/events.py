@@ -123,11 +123,13 @@ async def set_reminder_status(conn: aiosqlite.Connection, reminder_id: int, stat
     return cur.rowcount == 1
 
 
-async def reminded_people(conn: aiosqlite.Connection, event_id: int) -> list[Person]:
-    """Everyone a reminder of this event was queued for (to announce a change to)."""
+async def reminded_people(conn: aiosqlite.Connection, event_id: int,
+                          occurrence_start: str | None = None) -> list[Person]:
+    """Everyone a reminder of this event (or of one date of it) was queued for."""
+    ref = f"event:{event_id}:{occurrence_start}" if occurrence_start else f"event:{event_id}:%"
     rows = await conn.execute_fetchall(
         "SELECT DISTINCT p.* FROM outbox o JOIN person p ON p.id = o.person_id"
-        " WHERE o.kind = 'reminder' AND o.ref LIKE ?", (f"event:{event_id}:%",))
+        " WHERE o.kind = 'reminder' AND o.ref LIKE ?", (ref,))
     return [p for p in (from_row(r) for r in rows) if p is not None]
 
 
