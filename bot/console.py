@@ -37,6 +37,8 @@ class Console:
         self.api = FakeBotApi()
         self.app: Application | None = None
         self.users: dict[int, SimulatedUser] = {}
+        self.seen: dict[int, int] = {}  # how many of each chat's messages were printed
+        self.texts_seen: dict[int, str] = {}  # message id → text as last printed
         self.current = first_user
         self.out_dir = settings.data_dir / "console"
 
@@ -63,9 +65,19 @@ class Console:
         user = self.user(self.current)
         return f"\n[{user.first_name} #{user.user_id}] > "
 
-    def show(self, messages: list[SentMessage]) -> None:
-        for message in messages:
+    def show(self, _replies: list[SentMessage] | None = None) -> None:
+        """Prints what arrived in the current chat since last time: replies, and what the
+        outbox delivered meanwhile (reminders, broadcasts)."""
+        inbox = self.api.chat(self.current)
+        start = self.seen.get(self.current, 0)
+        for message in inbox[:start]:  # a status message whose text changed, like a report
+            if message.text != self.texts_seen.get(message.message_id, message.text):
+                print("✏️ " + self.render(message))
+        for message in inbox[start:]:
             print(self.render(message))
+        for message in inbox:
+            self.texts_seen[message.message_id] = message.text
+        self.seen[self.current] = len(inbox)
 
     def render(self, message: SentMessage) -> str:
         lines = []
@@ -109,6 +121,8 @@ class Console:
             self.current = int(args[0])
             self.user(self.current, args[1] if len(args) > 1 else None,
                       args[2] if len(args) > 2 else None)
+            await asyncio.sleep(0.3)  # let the outbox worker finish what is due
+            self.show()
         elif command == "users":
             for u in self.users.values():
                 print(f"  #{u.user_id} {u.first_name} (Telegram language {u.language_code})")
