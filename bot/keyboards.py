@@ -10,6 +10,16 @@ from bot.languages import LANGUAGES
 from bot.storage.invites import Invite
 
 
+def button(prefix: str, label: str, *parts: str | int) -> InlineKeyboardButton:
+    """A button whose callback data is ``prefix:part:part``."""
+    return InlineKeyboardButton(label, callback_data=cb.encode(prefix, *parts))
+
+
+def cancel_row(t: Translator, prefix: str) -> list[InlineKeyboardButton]:
+    """The "Cancel" row every multi-step flow ends its keyboards with (``prefix:stop``)."""
+    return [button(prefix, t.gettext("Cancel"), "stop")]
+
+
 def _rows(buttons: list[InlineKeyboardButton], per_row: int) -> list[list[InlineKeyboardButton]]:
     return [buttons[i:i + per_row] for i in range(0, len(buttons), per_row)]
 

@@ -6,23 +6,8 @@ from __future__ import annotations
 import copy
 from datetime import UTC, datetime
 
-import pytest
-
 from bot.storage import outbox
-from tests.fakes.journeys import join, make_invite
-from tests.test_trainer_plans_meetings_and_people_get_reminders import AMAL, NOOR, TRAINER, plan
-
-
-@pytest.fixture
-async def cohort(bot, admin):
-    await join(admin)
-    trainer = bot.user(TRAINER, "Tessa")
-    await join(trainer, await make_invite(admin, "Trainer"))
-    code = await make_invite(trainer, uses=2)
-    noor, amal = bot.user(NOOR, "Noor"), bot.user(AMAL, "Amal", language_code="ar")
-    await join(noor, code)
-    await join(amal, code, "العربية")
-    return trainer, noor, amal
+from tests.fakes.journeys import AMAL, plan
 
 
 async def test_broadcast_in_each_language_with_a_report(bot, cohort):

@@ -7,39 +7,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tests.fakes.journeys import join, make_invite
+from tests.fakes.journeys import AMAL, NOOR, join, make_invite, plan
 
-TRAINER, NOOR, AMAL, LINA = 150, 200, 201, 300
-
-
-@pytest.fixture
-async def cohort(bot, admin):
-    await join(admin)
-    trainer = bot.user(TRAINER, "Tessa")
-    await join(trainer, await make_invite(admin, "Trainer"))
-    code = await make_invite(trainer, uses=2)
-    noor, amal = bot.user(NOOR, "Noor"), bot.user(AMAL, "Amal", language_code="ar")
-    await join(noor, code)
-    await join(amal, code, "العربية")
-    return trainer, noor, amal
-
-
-async def plan(user, *, kind: str | None = "Trainingsdag", title: str = "Wortels",
-               day: str = "vrijdag", at: str = "10:00", hours: str = "6 uur",
-               place: str = "Buurthuis De Kraal", audience: str | None = "Alle kwartiermakers",
-               repeat: str = "Eén keer") -> list:
-    await user.send("/event")
-    if kind:
-        await user.click(kind)
-    await user.send(title)
-    await user.send(day)
-    await user.send(at)
-    await user.click(hours)
-    await user.send(place)
-    if audience:
-        await user.click(audience)
-    await user.click(repeat)
-    return await user.click("Opslaan")
+LINA = 300
 
 
 def reminders(user) -> list:

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler
 
-from bot import access
+from bot import access, keyboards
 from bot import callbacks as cb
 from bot.access import Action
 from bot.context import BotContext
@@ -36,11 +36,11 @@ MAX_PEOPLE = 60
 
 
 def _b(label: str, *parts: str | int) -> InlineKeyboardButton:
-    return InlineKeyboardButton(label, callback_data=cb.encode(P, *parts))
+    return keyboards.button(P, label, *parts)
 
 
 def _cancel(t: Translator) -> list[InlineKeyboardButton]:
-    return [_b(t.gettext("Cancel"), "stop")]
+    return keyboards.cancel_row(t, P)
 
 
 @requires(Action.ATTENDANCE)

@@ -16,7 +16,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import access
+from bot import access, keyboards
 from bot import callbacks as cb
 from bot.access import Action
 from bot.context import BotContext, Services
@@ -43,11 +43,11 @@ P = "bc"
 
 
 def _b(label: str, *parts: str | int) -> InlineKeyboardButton:
-    return InlineKeyboardButton(label, callback_data=cb.encode(P, *parts))
+    return keyboards.button(P, label, *parts)
 
 
 def _cancel(t: Translator) -> list[InlineKeyboardButton]:
-    return [_b(t.gettext("Cancel"), "stop")]
+    return keyboards.cancel_row(t, P)
 
 
 def _draft(context: BotContext) -> dict:

@@ -182,6 +182,25 @@ def _may_manage(person: Person, role: str | None, event: Event) -> bool:
         "table_session"))
 
 
+async def _managed_event(conn: aiosqlite.Connection, person: Person, role: str | None,
+                         event_id: int) -> Event:
+    """The event, if this person may change it and it still takes place."""
+    event = await store.by_id(conn, event_id)
+    if event is None or event.cancelled_at or not _may_manage(person, role, event):
+        raise access.AccessDenied("not your event")
+    return event
+
+
+async def _announce(conn: aiosqlite.Connection, translations: Translations,
+                    people: list[Person], ref: str, render, now: datetime) -> None:
+    """Queues one announcement per person, rendered in their language by ``render(t)``."""
+    for person in people:
+        await outbox.enqueue(conn, person_id=person.id, chat_id=person.telegram_id,
+                             kind="announcement", ref=ref,
+                             payload=render(translations.for_language(person.language)),
+                             due_at=now, now=now)
+
+
 async def cancel(db: Database, translations: Translations, person: Person, role: str | None,
                  event_id: int, *, now: datetime, tz: tzinfo) -> bool:
     """Cancels an event and tells everyone who was reminded of it."""
@@ -193,12 +212,9 @@ async def cancel(db: Database, translations: Translations, person: Person, role:
             return False
         start = _next_start(event, tz, await store.skipped_dates(conn, event_id), now)
         end = start + (event.ends_at - event.starts_at)
-        for reminded in await store.reminded_people(conn, event_id):
-            t = translations.for_language(reminded.language)
-            await outbox.enqueue(conn, person_id=reminded.id, chat_id=reminded.telegram_id,
-                                 kind="announcement", ref=f"event:{event_id}:cancel",
-                                 payload=notices.cancelled(t, event, start, end), due_at=now,
-                                 now=now)
+        await _announce(conn, translations, await store.reminded_people(conn, event_id),
+                        f"event:{event_id}:cancel",
+                        lambda t: notices.cancelled(t, event, start, end), now)
         await audit.record(conn, now=now, actor_id=person.id, action="event.cancel",
                            subject=f"event:{event_id}")
     return True
@@ -208,19 +224,14 @@ async def move(db: Database, translations: Translations, person: Person, role: s
                event_id: int, new_start: datetime, *, now: datetime, tz: tzinfo) -> Event:
     """Moves an event; reminders are planned anew and those already reminded are told."""
     async with db.tx() as conn:
-        event = await store.by_id(conn, event_id)
-        if event is None or event.cancelled_at or not _may_manage(person, role, event):
-            raise access.AccessDenied("not your event")
+        event = await _managed_event(conn, person, role, event_id)
         new_end = new_start + (event.ends_at - event.starts_at)
         await store.move(conn, event_id, new_start, new_end)
         moved = await store.by_id(conn, event_id)
         await _plan_event(conn, moved, now, tz)
-        for reminded in await store.reminded_people(conn, event_id):
-            t = translations.for_language(reminded.language)
-            await outbox.enqueue(conn, person_id=reminded.id, chat_id=reminded.telegram_id,
-                                 kind="announcement", ref=f"event:{event_id}:change",
-                                 payload=notices.changed(t, moved, new_start, new_end),
-                                 due_at=now, now=now)
+        await _announce(conn, translations, await store.reminded_people(conn, event_id),
+                        f"event:{event_id}:change",
+                        lambda t: notices.changed(t, moved, new_start, new_end), now)
         await audit.record(conn, now=now, actor_id=person.id, action="event.move",
                            subject=f"event:{event_id}")
     return moved
@@ -230,9 +241,7 @@ async def skip(db: Database, translations: Translations, person: Person, role: s
                event_id: int, occurrence: datetime, *, now: datetime, tz: tzinfo) -> bool:
     """Leaves one date of a weekly event out (a holiday); those reminded of it are told."""
     async with db.tx() as conn:
-        event = await store.by_id(conn, event_id)
-        if event is None or event.cancelled_at or not _may_manage(person, role, event):
-            raise access.AccessDenied("not your event")
+        event = await _managed_event(conn, person, role, event_id)
         skipped = await store.skipped_dates(conn, event_id)
         dates = {o.start for o in _occurrences(event, tz, skipped, now,
                                                now + timedelta(days=PLAN_DAYS))}
@@ -240,12 +249,9 @@ async def skip(db: Database, translations: Translations, person: Person, role: s
             return False
         await store.skip_date(conn, event_id, occurrence.astimezone(tz).date(), occurrence)
         end = occurrence + (event.ends_at - event.starts_at)
-        for reminded in await store.reminded_people(conn, event_id, occurrence.isoformat()):
-            t = translations.for_language(reminded.language)
-            await outbox.enqueue(conn, person_id=reminded.id, chat_id=reminded.telegram_id,
-                                 kind="announcement", ref=f"event:{event_id}:skip",
-                                 payload=notices.cancelled(t, event, occurrence, end),
-                                 due_at=now, now=now)
+        reminded = await store.reminded_people(conn, event_id, occurrence.isoformat())
+        await _announce(conn, translations, reminded, f"event:{event_id}:skip",
+                        lambda t: notices.cancelled(t, event, occurrence, end), now)
         await audit.record(conn, now=now, actor_id=person.id, action="event.skip",
                            subject=f"event:{event_id}")
     return True

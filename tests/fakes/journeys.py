@@ -6,6 +6,7 @@ import re
 
 from bot.simulator import SimulatedUser
 
+TRAINER, NOOR, AMAL = 150, 200, 201
 LINK_RE = re.compile(r"https://t\.me/[A-Za-z0-9_]+\?start=([A-Za-z0-9_-]+)")
 
 
@@ -30,3 +31,22 @@ async def make_invite(user: SimulatedUser, role_button: str | None = None, uses:
     match = LINK_RE.search(replies[-1].text)
     assert match, replies[-1].text
     return match.group(1)
+
+
+async def plan(user: SimulatedUser, *, kind: str | None = "Trainingsdag", title: str = "Wortels",
+               day: str = "vrijdag", at: str = "10:00", hours: str = "6 uur",
+               place: str = "Buurthuis De Kraal", audience: str | None = "Alle kwartiermakers",
+               repeat: str = "Eén keer") -> list:
+    """Walks /event in Dutch; None for kind or audience when the role has only one."""
+    await user.send("/event")
+    if kind:
+        await user.click(kind)
+    await user.send(title)
+    await user.send(day)
+    await user.send(at)
+    await user.click(hours)
+    await user.send(place)
+    if audience:
+        await user.click(audience)
+    await user.click(repeat)
+    return await user.click("Opslaan")
