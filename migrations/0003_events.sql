@@ -10,11 +10,20 @@ CREATE TABLE event (
     ends_at     TEXT NOT NULL,
     weekly      INTEGER NOT NULL DEFAULT 0,
     repeat_until TEXT,
-    audience    TEXT NOT NULL CHECK (audience IN ('everyone', 'organisers', 'cohort', 'circle')),
+    audience    TEXT NOT NULL CHECK (audience IN ('everyone', 'organisers', 'cohort', 'circle',
+                'list')),
+    audience_ref INTEGER REFERENCES person(id) ON DELETE SET NULL, -- whose circle
     reminders   TEXT NOT NULL,
     created_by  INTEGER REFERENCES person(id) ON DELETE SET NULL,
     cancelled_at TEXT,
     created_at  TEXT NOT NULL
+);
+
+-- The hand-picked people of an event with audience 'list'.
+CREATE TABLE event_member (
+    event_id    INTEGER NOT NULL REFERENCES event(id) ON DELETE CASCADE,
+    person_id   INTEGER NOT NULL REFERENCES person(id) ON DELETE CASCADE,
+    PRIMARY KEY (event_id, person_id)
 );
 
 CREATE TABLE event_skip (

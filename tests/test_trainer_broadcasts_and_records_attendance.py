@@ -122,3 +122,17 @@ async def test_attendance_only_for_own_meetings(bot, cohort):
     assert "Geen bijeenkomsten" in noor.last.text
     await noor.tap("at:pick:1:1796374800", noor.last)
     assert bot.api.callback_answers[-1].get("show_alert") is True
+
+
+async def test_broadcast_to_people_picked_by_hand(bot, cohort):
+    trainer, noor, amal = cohort
+    await trainer.send("/broadcast")
+    await trainer.send("Alleen voor Noor")
+    await trainer.click("Mensen die ik kies")
+    await trainer.click("▫️ Noor")
+    review = await trainer.click("Klaar met kiezen")
+    assert review[-1].text.startswith("Dit bereikt 1 persoon.")
+    await trainer.click("Verstuur nu")
+    await bot.tick()
+    assert noor.last.text == "Alleen voor Noor"
+    assert all(m.text != "Alleen voor Noor" for m in amal.inbox)

@@ -163,7 +163,7 @@ async def test_organiser_plans_table_sessions_for_their_circle_only(bot, cohort)
     other = bot.user(301, "Sam")
     await join(other, await make_invite(cohort[2]))  # Amal's circle
     await plan(noor, kind=None, title="Naaiatelier", day="maandag", at="19:00",
-               hours="2 uur", place="Bij Noor", audience=None)
+               hours="2 uur", place="Bij Noor", audience="De bewoners uit mijn kring")
     bot.clock.now = datetime(2026, 11, 30, 16, 0, tzinfo=UTC)
     assert await bot.tick() == 1
     assert "Naaiatelier (Tafelsessie)" in reminders(lina)[-1].text
@@ -212,3 +212,51 @@ async def test_skip_one_date_of_the_weekly_consultation_hour(bot, cohort):
     assert await bot.tick() == 4  # everyone: admin, trainer, Noor, Amal
     replies = await noor.send("/agenda")
     assert "9 december" not in replies[-1].text and "16 december" in replies[-1].text
+
+
+async def test_trainer_addresses_one_kwartiermakers_circle(bot, cohort):
+    trainer, noor, amal = cohort
+    lina = bot.user(LINA, "Lina")
+    await join(lina, await make_invite(noor))
+    sam = bot.user(301, "Sam")
+    await join(sam, await make_invite(amal))
+    await trainer.send("/event")
+    await trainer.click("Conferentie")
+    for answer in ("Slotconferentie", "vrijdag", "10:00"):
+        await trainer.send(answer)
+    await trainer.click("6 uur")
+    await trainer.click("Nog geen plek")
+    await trainer.click("De bewoners van één kwartiermaker")
+    await trainer.tap("ev:own:1", trainer.last)  # the admin is no kwartiermaker: asked again
+    assert trainer.last.text == "Wiens kring?"
+    await trainer.click("Noor")
+    await trainer.click("Eén keer")
+    await trainer.click("Opslaan")
+    bot.clock.now = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
+    assert await bot.tick() == 1
+    assert "Slotconferentie" in reminders(lina)[-1].text and reminders(sam) == []
+
+
+async def test_hand_picked_list_and_forged_picks(bot, cohort):
+    trainer, noor, amal = cohort
+    await trainer.send("/event")
+    await trainer.click("Klankbordgroep")
+    await trainer.send("Klankbord 5")
+    await trainer.send("vrijdag")
+    await trainer.send("14:00")
+    await trainer.click("2 uur")
+    await trainer.send("Stadsdeelkantoor")
+    await trainer.click("Mensen die ik kies")
+    await trainer.click("Klaar met kiezen")  # nobody picked yet
+    assert "Kies minstens één persoon" in trainer.inbox[-2].text
+    await trainer.click("▫️ Amal")
+    await trainer.tap("ev:pk:1", trainer.last_with_buttons())  # the admin: not pickable
+    await trainer.click("Klaar met kiezen")
+    await trainer.click("Eén keer")
+    replies = await trainer.click("Opslaan")
+    assert "Opgeslagen" in replies[-1].text
+    assert await bot.rows("SELECT p.telegram_id FROM event_member m JOIN person p"
+                          " ON p.id = m.person_id") == [(AMAL,)]
+    bot.clock.now = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
+    assert await bot.tick() == 1
+    assert reminders(amal) and not reminders(noor)

@@ -20,6 +20,7 @@ from bot import access, keyboards
 from bot import callbacks as cb
 from bot.access import Action
 from bot.context import BotContext, Services
+from bot.flows import audience_steps
 from bot.flows.common import (
     conversation,
     end_conversations,
@@ -29,16 +30,15 @@ from bot.flows.common import (
     requires,
     say,
 )
-from bot.flows.events import audience_label
 from bot.i18n import Translator
 from bot.languages import LANGUAGES
 from bot.services import broadcasts
+from bot.services.audiences import Audience
 from bot.services.broadcasts import CAPTION_MAX, TEXT_MAX, Message
-from bot.services.events import AUDIENCES
 
 log = logging.getLogger(__name__)
 NAME = "broadcast"
-COMPOSE, AUDIENCE, REVIEW, LANGUAGE_TEXT = range(4)
+COMPOSE, AUDIENCE, REVIEW, LANGUAGE_TEXT, OWNER, PICK = range(6)
 P = "bc"
 
 
@@ -66,17 +66,10 @@ async def ask_message(update: Update, context: BotContext) -> None:
         reply_markup=InlineKeyboardMarkup([_cancel(context.t)]))
 
 
-async def ask_audience(update: Update, context: BotContext) -> None:
-    t = context.t
-    rows = [[_b(audience_label(t, a), "aud", a)] for a in AUDIENCES[context.role]]
-    await say(update, context, t.gettext("Who should receive it?"),
-              reply_markup=InlineKeyboardMarkup([*rows, _cancel(t)]))
-
-
 async def ask_review(update: Update, context: BotContext) -> None:
     t, d = context.t, _draft(context)
     reach = await broadcasts.reach(context.services.db, context.person, context.role,
-                                   d["audience"])
+                                   Audience.from_dict(d["audience"]))
     total = sum(reach.values())
     lines = [t.ngettext("This reaches {count} person.", "This reaches {count} people.",
                         total).format(count=total)]
@@ -126,25 +119,10 @@ async def composed(update: Update, context: BotContext) -> int:
     if len(text) > limit:
         await say(update, context, context.t.gettext(
             "That was long: I kept the first {count} characters.").format(count=limit))
-    audiences = AUDIENCES[context.role]
-    if len(audiences) == 1:
-        d["audience"] = audiences[0]
-        await ask_review(update, context)
-        return REVIEW
-    await ask_audience(update, context)
-    return AUDIENCE
+    return await STEPS.ask(update, context)
 
 
-@requires(Action.BROADCAST)
-async def audience_chosen(update: Update, context: BotContext) -> int:
-    query = update.callback_query
-    await query.answer()
-    audience = cb.arg(query.data, f"{P}:aud")
-    if audience not in AUDIENCES[context.role]:
-        await ask_audience(update, context)
-        return AUDIENCE
-    await remove_keyboard(update)
-    _draft(context)["audience"] = audience
+async def _after_audience(update: Update, context: BotContext) -> int:
     await ask_review(update, context)
     return REVIEW
 
@@ -184,7 +162,8 @@ async def go(update: Update, context: BotContext) -> int:
     d = _draft(context)
     try:
         broadcast_id, total = await broadcasts.send(
-            context.services.db, context.person, context.role, d["audience"], _message(context),
+            context.services.db, context.person, context.role,
+            Audience.from_dict(d["audience"]), _message(context),
             status_chat_id=update.effective_chat.id, now=context.now())
     except access.AccessDenied:
         await refuse(update, context)
@@ -204,6 +183,9 @@ async def stop(update: Update, context: BotContext) -> int:
     context.user_data.pop("broadcast", None)
     await say(update, context, context.t.gettext("Cancelled. Nothing was sent."))
     return ConversationHandler.END
+
+
+STEPS = audience_steps.AudienceSteps(P, AUDIENCE, OWNER, PICK, _draft, _after_audience, stop)
 
 
 def _status_text(t: Translator, done: int, total: int) -> str:
@@ -250,8 +232,7 @@ def handlers() -> list:
         states={
             COMPOSE: [MessageHandler(content, composed), stop_handler,
                       *reprompt(COMPOSE, ask_message, P)],
-            AUDIENCE: [tap("aud", audience_chosen), stop_handler,
-                       *reprompt(AUDIENCE, ask_audience, P)],
+            **STEPS.states(),
             REVIEW: [tap("lang", language_chosen), tap("go", go), stop_handler,
                      *reprompt(REVIEW, ask_review, P)],
             LANGUAGE_TEXT: [MessageHandler(filters.TEXT & ~filters.COMMAND, language_text),

@@ -23,6 +23,7 @@ from bot import access, keyboards
 from bot import callbacks as cb
 from bot.access import Action
 from bot.context import BotContext
+from bot.flows import audience_steps
 from bot.flows.common import (
     conversation,
     end_conversations,
@@ -34,11 +35,12 @@ from bot.flows.common import (
 )
 from bot.i18n import Translator
 from bot.services import events, notices
+from bot.services.audiences import Audience
 from bot.services.calendar import REMINDER_RULES, parse_date, parse_time
-from bot.services.events import AUDIENCES, Draft
+from bot.services.events import Draft
 
 NAME = "event"
-KIND, TITLE, DATE, TIME, DURATION, PLACE, AUDIENCE, REPEAT, CONFIRM = range(9)
+KIND, TITLE, DATE, TIME, DURATION, PLACE, AUDIENCE, REPEAT, CONFIRM, OWNER, PICK = range(11)
 P = "ev"
 TITLE_MAX = 80
 TIMES = ("1000", "1400", "1900")
@@ -109,22 +111,6 @@ async def ask_place(update: Update, context: BotContext) -> None:
                                                  _cancel(t)]))
 
 
-def audience_label(t: Translator, audience: str) -> str:
-    return {
-        "everyone": t.gettext("Everyone"),
-        "organisers": t.gettext("All kwartiermakers"),
-        "cohort": t.gettext("The kwartiermakers I invited"),
-        "circle": t.gettext("The residents of my circle"),
-    }[audience]
-
-
-async def ask_audience(update: Update, context: BotContext) -> None:
-    t = context.t
-    rows = [[_b(audience_label(t, a), "aud", a)] for a in AUDIENCES[context.role]]
-    await say(update, context, t.gettext("Who is it for?"),
-              reply_markup=InlineKeyboardMarkup([*rows, _cancel(t)]))
-
-
 async def ask_repeat(update: Update, context: BotContext) -> None:
     t = context.t
     await say(update, context, t.gettext("Once, or every week?"), reply_markup=InlineKeyboardMarkup(
@@ -149,7 +135,7 @@ def _to_draft(context: BotContext) -> Draft:
     start = _start(context, d)
     return Draft(kind=d["kind"], title=d["title"], place=d.get("place", ""), start=start,
                  end=start + timedelta(minutes=d["minutes"]), weekly=bool(d["weekly"]),
-                 audience=d["audience"], reminders=tuple(d["reminders"]))
+                 audience=Audience.from_dict(d["audience"]), reminders=tuple(d["reminders"]))
 
 
 async def ask_confirm(update: Update, context: BotContext) -> None:
@@ -162,7 +148,7 @@ async def ask_confirm(update: Update, context: BotContext) -> None:
         lines.append("🔁 " + t.gettext("Every week"))
     if draft.place:
         lines.append(f"📍 {draft.place}")
-    lines.append("👥 " + audience_label(t, draft.audience))
+    lines.append("👥 " + audience_steps.label(t, context.role, draft.audience))
     lines.append("🔔 " + t.gettext("Reminders: tap to switch on or off."))
     rows = [[_b(("✅ " if r in d["reminders"] else "▫️ ") + _rule_label(t, r), "rem", r)]
             for r in REMINDER_RULES]
@@ -309,22 +295,10 @@ async def place_none(update: Update, context: BotContext) -> int:
 
 
 async def _after_place(update: Update, context: BotContext) -> int:
-    audiences = AUDIENCES[context.role]
-    if len(audiences) == 1:
-        _draft(context)["audience"] = audiences[0]
-        await ask_repeat(update, context)
-        return REPEAT
-    await ask_audience(update, context)
-    return AUDIENCE
+    return await STEPS.ask(update, context)
 
 
-@requires(Action.EVENTS)
-async def audience_chosen(update: Update, context: BotContext) -> int:
-    audience = await _tapped(update, "aud")
-    if audience not in AUDIENCES[context.role]:
-        await ask_audience(update, context)
-        return AUDIENCE
-    _draft(context)["audience"] = audience
+async def _after_audience(update: Update, context: BotContext) -> int:
     await ask_repeat(update, context)
     return REPEAT
 
@@ -376,6 +350,9 @@ async def stop(update: Update, context: BotContext) -> int:
     context.user_data.pop("event", None)
     await say(update, context, context.t.gettext("Cancelled. Nothing was made."))
     return ConversationHandler.END
+
+
+STEPS = audience_steps.AudienceSteps(P, AUDIENCE, OWNER, PICK, _draft, _after_audience, stop)
 
 
 # managing -------------------------------------------------------------------------------------
@@ -510,8 +487,7 @@ def handlers() -> list:
                        *reprompt(DURATION, ask_duration, P)],
             PLACE: [tap("place", place_none), MessageHandler(text, place_typed), stop_handler,
                     *reprompt(PLACE, ask_place, P)],
-            AUDIENCE: [tap("aud", audience_chosen), stop_handler,
-                       *reprompt(AUDIENCE, ask_audience, P)],
+            **STEPS.states(),
             REPEAT: [tap("rep", repeat_chosen), stop_handler, *reprompt(REPEAT, ask_repeat, P)],
             CONFIRM: [tap("rem", reminder_toggled), tap("save", save), stop_handler,
                       *reprompt(CONFIRM, ask_confirm, P)],

@@ -10,10 +10,10 @@ from typing import Any
 
 from bot import access
 from bot.delivery.sending import text_payload
-from bot.services.events import AUDIENCES
+from bot.services import audiences
+from bot.services.audiences import Audience
 from bot.storage import audit, outbox
 from bot.storage import broadcasts as store
-from bot.storage import events as event_store
 from bot.storage.db import Database
 from bot.storage.people import Person
 
@@ -51,28 +51,28 @@ class Progress:
         return not (self.counts.get("pending") or self.counts.get("sending"))
 
 
-def _check(role: str | None, audience: str) -> None:
-    if not access.allowed(role, access.Action.BROADCAST) or audience not in AUDIENCES.get(
-            role or "", ()):
+async def _recipients(conn, sender: Person, role: str | None, audience: Audience
+                      ) -> list[Person]:
+    if not access.allowed(role, access.Action.BROADCAST):
         raise access.AccessDenied("broadcast not allowed")
+    await audiences.check(conn, role, sender, audience)
+    return [p for p in await audiences.members(conn, audience, sender.id) if p.id != sender.id]
 
 
-async def reach(db: Database, sender: Person, role: str | None, audience: str) -> Counter[str]:
+async def reach(db: Database, sender: Person, role: str | None, audience: Audience
+                ) -> Counter[str]:
     """How many people the audience reaches, per language (shown before sending)."""
-    _check(role, audience)
     async with db.read() as conn:
-        people = await event_store.audience(conn, audience, sender.id)
-    return Counter(p.language for p in people if p.id != sender.id)
+        people = await _recipients(conn, sender, role, audience)
+    return Counter(p.language for p in people)
 
 
-async def send(db: Database, sender: Person, role: str | None, audience: str, message: Message,
-               *, status_chat_id: int, now: datetime) -> tuple[int, int]:
+async def send(db: Database, sender: Person, role: str | None, audience: Audience,
+               message: Message, *, status_chat_id: int, now: datetime) -> tuple[int, int]:
     """Queues the broadcast for everyone in the audience; returns (broadcast id, total)."""
-    _check(role, audience)
     async with db.tx() as conn:
-        people = [p for p in await event_store.audience(conn, audience, sender.id)
-                  if p.id != sender.id]
-        broadcast_id = await store.insert(conn, created_by=sender.id, audience=audience,
+        people = await _recipients(conn, sender, role, audience)
+        broadcast_id = await store.insert(conn, created_by=sender.id, audience=audience.kind,
                                           total=len(people), status_chat_id=status_chat_id,
                                           now=now)
         for person in people:

@@ -14,7 +14,8 @@ import aiosqlite
 
 from bot import access
 from bot.i18n import Translations
-from bot.services import notices
+from bot.services import audiences, notices
+from bot.services.audiences import Audience
 from bot.services.calendar import DEFAULT_REMINDERS, REMINDER_RULES, occurrences, reminder_time
 from bot.storage import audit, outbox
 from bot.storage import events as store
@@ -26,8 +27,6 @@ PLAN_DAYS = 60
 MAX_MISSED_TRAINING_DAYS = 2
 TRAINER_KINDS = ("training", "preparation", "return", "consultation", "sounding_board",
                  "conference")
-AUDIENCES = {"trainer": ("everyone", "organisers", "cohort"), "admin": ("everyone", "organisers"),
-             "organiser": ("circle",)}
 
 
 class EventCancelled(Exception):
@@ -46,7 +45,7 @@ class Draft:
     start: datetime
     end: datetime
     weekly: bool
-    audience: str
+    audience: Audience
     reminders: tuple[str, ...] = DEFAULT_REMINDERS
 
 
@@ -59,19 +58,27 @@ def kinds_for(role: str | None) -> tuple[str, ...]:
 
 
 def check_draft(role: str | None, draft: Draft) -> None:
-    if draft.kind not in kinds_for(role) or draft.audience not in AUDIENCES.get(role or "", ()):
-        raise access.AccessDenied("kind or audience not allowed for this role")
+    if draft.kind not in kinds_for(role):
+        raise access.AccessDenied("kind not allowed for this role")
     if not set(draft.reminders) <= set(REMINDER_RULES) or draft.end <= draft.start:
         raise ValueError("bad reminders or times")
+
+
+async def _members(conn: aiosqlite.Connection, event: Event) -> list[Person]:
+    audience = Audience(event.audience, event.audience_ref,
+                        await store.member_ids(conn, event.id))
+    return await audiences.members(conn, audience, event.created_by)
 
 
 async def create(db: Database, creator: Person, role: str | None, draft: Draft, *,
                  now: datetime, tz: tzinfo) -> Event:
     check_draft(role, draft)
     async with db.tx() as conn:
+        await audiences.check(conn, role, creator, draft.audience)
         event = await store.insert(
             conn, kind=draft.kind, title=draft.title, place=draft.place, starts_at=draft.start,
-            ends_at=draft.end, weekly=draft.weekly, audience=draft.audience,
+            ends_at=draft.end, weekly=draft.weekly, audience=draft.audience.kind,
+            audience_ref=draft.audience.ref, members=draft.audience.members,
             reminders=draft.reminders, created_by=creator.id, now=now)
         await _plan_event(conn, event, now, tz)
         await audit.record(conn, now=now, actor_id=creator.id, action="event.create",
@@ -121,7 +128,7 @@ async def send_due(db: Database, translations: Translations, now: datetime, tz: 
                 continue
             end = start + (event.ends_at - event.starts_at)
             declined = await store.declined(conn, event_id, occurrence)
-            for person in await store.audience(conn, event.audience, event.created_by):
+            for person in await _members(conn, event):
                 if person.id in declined:
                     continue
                 t = translations.for_language(person.language)
@@ -137,7 +144,7 @@ async def _event_for(conn: aiosqlite.Connection, person: Person, event_id: int) 
     event = await store.by_id(conn, event_id)
     if event is None:
         raise NotInAudience("no such event")
-    members = {p.id for p in await store.audience(conn, event.audience, event.created_by)}
+    members = {p.id for p in await _members(conn, event)}
     if person.id not in members and person.id != event.created_by:
         raise NotInAudience("not invited to this event")
     return event
@@ -276,7 +283,7 @@ async def coming(db: Database, person: Person, now: datetime, tz: tzinfo, days: 
     found = []
     async with db.read() as conn:
         for event in await store.active(conn):
-            members = {p.id for p in await store.audience(conn, event.audience, event.created_by)}
+            members = {p.id for p in await _members(conn, event)}
             if person.id not in members and person.id != event.created_by:
                 continue
             skipped = await store.skipped_dates(conn, event.id)
@@ -309,7 +316,7 @@ async def attendance_sheet(db: Database, person: Person, role: str | None, event
         event = await store.by_id(conn, event_id)
         if event is None or not _may_manage(person, role, event):
             raise access.AccessDenied("not your event")
-        members = await store.audience(conn, event.audience, event.created_by)
+        members = await _members(conn, event)
         marks = await store.attendance_of(conn, event_id, occurrence.isoformat())
     return event, members, marks
 
@@ -324,7 +331,7 @@ async def record_attendance(db: Database, translations: Translations, person: Pe
         event = await store.by_id(conn, event_id)
         if event is None or not _may_manage(person, role, event):
             raise access.AccessDenied("not your event")
-        members = {p.id: p for p in await store.audience(conn, event.audience, event.created_by)}
+        members = {p.id: p for p in await _members(conn, event)}
         present = {pid: here for pid, here in present.items() if pid in members}
         before = await store.attendance_of(conn, event_id, occurrence.isoformat())
         await store.set_attendance(conn, event_id=event_id, occurrence_start=occurrence.isoformat(),

@@ -22,6 +22,7 @@ class Event:
     weekly: bool
     repeat_until: date | None
     audience: str
+    audience_ref: int | None
     reminders: tuple[str, ...]
     created_by: int | None
     cancelled_at: str | None
@@ -43,12 +44,16 @@ def _event(row: aiosqlite.Row | None) -> Event | None:
 
 async def insert(conn: aiosqlite.Connection, *, kind: str, title: str, place: str,
                  starts_at: datetime, ends_at: datetime, weekly: bool, audience: str,
+                 audience_ref: int | None, members: tuple[int, ...],
                  reminders: tuple[str, ...], created_by: int, now: datetime) -> Event:
     cur = await conn.execute(
-        "INSERT INTO event (kind, title, place, starts_at, ends_at, weekly, audience, reminders,"
-        " created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO event (kind, title, place, starts_at, ends_at, weekly, audience,"
+        " audience_ref, reminders, created_by, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (kind, title, place, starts_at.isoformat(), ends_at.isoformat(), int(weekly), audience,
-         json.dumps(list(reminders)), created_by, now.isoformat()))
+         audience_ref, json.dumps(list(reminders)), created_by, now.isoformat()))
+    await conn.executemany("INSERT INTO event_member (event_id, person_id) VALUES (?, ?)",
+                           [(cur.lastrowid, pid) for pid in members])
     event = await by_id(conn, cur.lastrowid)
     assert event is not None
     return event
@@ -183,6 +188,23 @@ async def missed_training_days(conn: aiosqlite.Connection, person_id: int) -> in
         "SELECT count(*) FROM attendance a JOIN event e ON e.id = a.event_id"
         " WHERE a.person_id = ? AND a.present = 0 AND e.kind = 'training'", (person_id,))
     return int((await cur.fetchone())[0])
+
+
+async def member_ids(conn: aiosqlite.Connection, event_id: int) -> tuple[int, ...]:
+    rows = await conn.execute_fetchall(
+        "SELECT person_id FROM event_member WHERE event_id = ? ORDER BY person_id", (event_id,))
+    return tuple(r[0] for r in rows)
+
+
+async def people_by_ids(conn: aiosqlite.Connection, ids: tuple[int, ...]) -> list[Person]:
+    """Reachable people among these ids (for hand-picked audiences)."""
+    if not ids:
+        return []
+    marks = ",".join("?" * len(ids))
+    rows = await conn.execute_fetchall(
+        f"SELECT * FROM person WHERE id IN ({marks}) AND active = 1"
+        " AND unreachable_at IS NULL AND telegram_id IS NOT NULL ORDER BY id", tuple(ids))
+    return [p for p in (from_row(r) for r in rows) if p is not None]
 
 
 async def audience(conn: aiosqlite.Connection, audience: str, creator_id: int | None

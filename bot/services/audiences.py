@@ -1,0 +1,88 @@
+"""Who a meeting or a broadcast is for, and who may address whom.
+
+- ``everyone``, ``organisers``: as it says (trainers and admins);
+- ``cohort``: the kwartiermakers the trainer invited;
+- ``circle``: the residents of one kwartiermaker (a kwartiermaker: their own; a trainer picks
+  one kwartiermaker);
+- ``list``: people picked by hand (a trainer from kwartiermakers and trainers; a kwartiermaker
+  from their own residents).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import aiosqlite
+
+from bot import access
+from bot.storage import events as store
+from bot.storage.people import Person
+
+KINDS: dict[str, tuple[str, ...]] = {
+    "trainer": ("everyone", "organisers", "cohort", "circle", "list"),
+    "admin": ("everyone", "organisers", "circle", "list"),
+    "organiser": ("circle", "list"),
+}
+MAX_PICKED = 60
+
+
+@dataclass(frozen=True)
+class Audience:
+    kind: str
+    ref: int | None = None  # whose circle, when a trainer addresses one kwartiermaker's circle
+    members: tuple[int, ...] = ()  # the picked person ids for "list"
+
+    def as_dict(self) -> dict:
+        return {"kind": self.kind, "ref": self.ref, "members": list(self.members)}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Audience:
+        return cls(data["kind"], data.get("ref"), tuple(data.get("members") or ()))
+
+
+def kinds_for(role: str | None) -> tuple[str, ...]:
+    return KINDS.get(role or "", ())
+
+
+def needs_owner(role: str | None, kind: str) -> bool:
+    """A trainer addressing a circle must say whose."""
+    return kind == "circle" and role in ("trainer", "admin")
+
+
+async def candidates(conn: aiosqlite.Connection, role: str | None, creator: Person
+                     ) -> list[Person]:
+    """Whom this person may pick by hand."""
+    if role == "organiser":
+        return await store.audience(conn, "circle", creator.id)
+    return [p for p in await store.audience(conn, "everyone", creator.id)
+            if p.role in ("organiser", "trainer") and p.id != creator.id]
+
+
+async def organisers(conn: aiosqlite.Connection) -> list[Person]:
+    return await store.audience(conn, "organisers", None)
+
+
+async def check(conn: aiosqlite.Connection, role: str | None, creator: Person,
+                audience: Audience) -> None:
+    """Raises AccessDenied unless this person may address this audience (ids are untrusted)."""
+    if audience.kind not in kinds_for(role):
+        raise access.AccessDenied("audience not allowed for this role")
+    if audience.kind == "circle":
+        if needs_owner(role, "circle"):
+            if audience.ref not in {p.id for p in await organisers(conn)}:
+                raise access.AccessDenied("not a kwartiermaker")
+        elif audience.ref not in (None, creator.id):
+            raise access.AccessDenied("not your circle")
+    if audience.kind == "list":
+        allowed = {p.id for p in await candidates(conn, role, creator)}
+        if not audience.members or not set(audience.members) <= allowed:
+            raise access.AccessDenied("picked someone outside your reach")
+
+
+async def members(conn: aiosqlite.Connection, audience: Audience, creator_id: int | None
+                  ) -> list[Person]:
+    """The reachable people of an audience."""
+    if audience.kind == "list":
+        return await store.people_by_ids(conn, audience.members)
+    owner = audience.ref if audience.kind == "circle" and audience.ref else creator_id
+    return await store.audience(conn, audience.kind, owner)
