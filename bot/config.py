@@ -29,6 +29,7 @@ class Settings:
     api_base_url: str | None = None
     api_base_file_url: str | None = None
     send_rate: float = 25.0  # outbox messages a second, overall
+    max_missed_training_days: int = 2
     locales_dir: Path = field(default=ROOT / "locales")
     migrations_dir: Path = field(default=ROOT / "migrations")
 
@@ -87,6 +88,10 @@ def load_settings(env: Mapping[str, str] | None = None, *, require_token: bool =
         send_rate = 0.0
     if not 0 < send_rate <= 30:
         raise ConfigError(f"SAMEN_SEND_RATE must be above 0 and at most 30, got {raw_rate!r}")
+    raw_missed = env.get("SAMEN_MAX_MISSED_TRAINING_DAYS", "").strip() or "2"
+    if not raw_missed.isdigit() or not 0 < int(raw_missed) <= 6:
+        raise ConfigError(
+            f"SAMEN_MAX_MISSED_TRAINING_DAYS must be a number from 1 to 6, got {raw_missed!r}")
     data_dir = Path(env.get("SAMEN_DATA_DIR", "").strip() or "./data")
     if data_dir.exists() and not data_dir.is_dir():
         raise ConfigError(f"SAMEN_DATA_DIR is not a directory: {str(data_dir)!r}")
@@ -99,4 +104,5 @@ def load_settings(env: Mapping[str, str] | None = None, *, require_token: bool =
         api_base_url=_url("TELEGRAM_API_BASE_URL", env.get("TELEGRAM_API_BASE_URL")),
         api_base_file_url=_url("TELEGRAM_API_BASE_FILE_URL", env.get("TELEGRAM_API_BASE_FILE_URL")),
         send_rate=send_rate,
+        max_missed_training_days=int(raw_missed),
     )

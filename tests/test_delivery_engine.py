@@ -143,3 +143,12 @@ async def test_forget_removes_pending_messages(bot, residents):
     await user.send("/forget")
     await user.click("🗑")
     assert await bot.rows("SELECT count(*) FROM outbox") == [(0,)]
+
+
+async def test_twenty_a_minute_per_group(bot, residents):
+    for n in range(22):
+        await enqueue(bot, -1001, f"group {n}")
+    worker = bot.app.bot_data["services"].delivery
+    assert await worker.run_once() == 20
+    await worker.drain(max_rounds=1)
+    assert await bot.rows("SELECT count(*) FROM outbox WHERE status = 'pending'") == [(2,)]

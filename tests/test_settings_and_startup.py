@@ -42,6 +42,9 @@ def test_all_settings(tmp_path):
     ({"TELEGRAM_BOT_TOKEN": "1:a", "SAMEN_TIMEZONE": "Mars/Olympus"}, "SAMEN_TIMEZONE"),
     ({"TELEGRAM_BOT_TOKEN": "1:a", "SAMEN_DEFAULT_LANGUAGE": "xx"}, "SAMEN_DEFAULT_LANGUAGE"),
     ({"TELEGRAM_BOT_TOKEN": "1:a", "TELEGRAM_API_BASE_URL": "ftp://x"}, "TELEGRAM_API_BASE_URL"),
+    ({"TELEGRAM_BOT_TOKEN": "1:a", "SAMEN_SEND_RATE": "100"}, "SAMEN_SEND_RATE"),
+    ({"TELEGRAM_BOT_TOKEN": "1:a", "SAMEN_MAX_MISSED_TRAINING_DAYS": "two"},
+     "SAMEN_MAX_MISSED_TRAINING_DAYS"),
 ])
 def test_bad_settings_name_the_variable(env, variable):
     with pytest.raises(ConfigError, match=variable):

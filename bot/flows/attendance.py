@@ -125,7 +125,8 @@ async def save(update: Update, context: BotContext) -> int:
     try:
         reached = await events.record_attendance(
             context.services.db, context.services.translations, context.person, context.role,
-            d["event"], start, present, now=context.now())
+            d["event"], start, present, now=context.now(),
+            limit=context.services.settings.max_missed_training_days)
     except access.AccessDenied:
         await refuse(update, context)
         return ConversationHandler.END
@@ -139,7 +140,8 @@ async def save(update: Update, context: BotContext) -> int:
         lines.append("⚠️ " + t.gettext(
             "{name} has now missed {count} training days (the limit is {limit}). "
             "They got a kind message offering a talk.").format(
-            name=person.display_name, count=missed, limit=events.MAX_MISSED_TRAINING_DAYS))
+            name=person.display_name, count=missed,
+            limit=context.services.settings.max_missed_training_days))
     await say(update, context, "\n".join(lines))
     if reached and context.services.delivery is not None:
         context.services.delivery.wake.set()

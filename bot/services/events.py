@@ -24,7 +24,6 @@ from bot.storage.events import Event
 from bot.storage.people import Person
 
 PLAN_DAYS = 60
-MAX_MISSED_TRAINING_DAYS = 2
 TRAINER_KINDS = ("training", "preparation", "return", "consultation", "sounding_board",
                  "conference")
 
@@ -324,7 +323,7 @@ async def attendance_sheet(db: Database, person: Person, role: str | None, event
 async def record_attendance(db: Database, translations: Translations, person: Person,
                             role: str | None, event_id: int, occurrence: datetime,
                             present: dict[int, bool], *, now: datetime,
-                            limit: int = MAX_MISSED_TRAINING_DAYS) -> list[tuple[Person, int]]:
+                            limit: int) -> list[tuple[Person, int]]:
     """Saves the attendance list; returns the people who reached the absence limit now."""
     reached = []
     async with db.tx() as conn:
