@@ -148,6 +148,7 @@ async def save(update: Update, context: BotContext) -> int:
     return ConversationHandler.END
 
 
+@requires(Action.ATTENDANCE)
 async def stop(update: Update, context: BotContext) -> int:
     await update.callback_query.answer()
     await remove_keyboard(update)

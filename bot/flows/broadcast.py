@@ -177,6 +177,7 @@ async def go(update: Update, context: BotContext) -> int:
     return ConversationHandler.END
 
 
+@requires(Action.BROADCAST)
 async def stop(update: Update, context: BotContext) -> int:
     await update.callback_query.answer()
     await remove_keyboard(update)

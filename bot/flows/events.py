@@ -191,6 +191,7 @@ async def kind_chosen(update: Update, context: BotContext) -> int:
     return TITLE
 
 
+@requires(Action.EVENTS)
 async def title_typed(update: Update, context: BotContext) -> int:
     text = " ".join((update.message.text or "").split())
     if not any(ch.isalnum() for ch in text):
@@ -206,6 +207,7 @@ async def title_typed(update: Update, context: BotContext) -> int:
     return DATE
 
 
+@requires(Action.EVENTS)
 async def title_same(update: Update, context: BotContext) -> int:
     await _tapped(update, "title")
     _draft(context)["title"] = notices.kind_label(context.t, _draft(context)["kind"])
@@ -228,6 +230,7 @@ async def _accept_date(update: Update, context: BotContext, day: date | None) ->
     return DATE
 
 
+@requires(Action.EVENTS)
 async def date_tapped(update: Update, context: BotContext) -> int:
     raw = await _tapped(update, "date")
     try:
@@ -237,6 +240,7 @@ async def date_tapped(update: Update, context: BotContext) -> int:
     return await _accept_date(update, context, day)
 
 
+@requires(Action.EVENTS)
 async def date_typed(update: Update, context: BotContext) -> int:
     return await _accept_date(update, context, parse_date(update.message.text or "",
                                                           _today(context)))
@@ -259,16 +263,19 @@ async def _accept_time(update: Update, context: BotContext, at: time | None) -> 
     return DURATION
 
 
+@requires(Action.EVENTS)
 async def time_tapped(update: Update, context: BotContext) -> int:
     raw = await _tapped(update, "time")
     at = parse_time(f"{raw[:2]}:{raw[2:]}") if raw and len(raw) == 4 else None
     return await _accept_time(update, context, at)
 
 
+@requires(Action.EVENTS)
 async def time_typed(update: Update, context: BotContext) -> int:
     return await _accept_time(update, context, parse_time(update.message.text or ""))
 
 
+@requires(Action.EVENTS)
 async def duration_tapped(update: Update, context: BotContext) -> int:
     raw = await _tapped(update, "dur")
     if raw is None or not raw.isdigit() or int(raw) not in MINUTES:
@@ -279,6 +286,7 @@ async def duration_tapped(update: Update, context: BotContext) -> int:
     return PLACE
 
 
+@requires(Action.EVENTS)
 async def place_typed(update: Update, context: BotContext) -> int:
     text = " ".join((update.message.text or "").split())[:TITLE_MAX]
     if not any(ch.isalnum() for ch in text):
@@ -288,6 +296,7 @@ async def place_typed(update: Update, context: BotContext) -> int:
     return await _after_place(update, context)
 
 
+@requires(Action.EVENTS)
 async def place_none(update: Update, context: BotContext) -> int:
     await _tapped(update, "place")
     _draft(context)["place"] = ""
@@ -303,6 +312,7 @@ async def _after_audience(update: Update, context: BotContext) -> int:
     return REPEAT
 
 
+@requires(Action.EVENTS)
 async def repeat_chosen(update: Update, context: BotContext) -> int:
     raw = await _tapped(update, "rep")
     if raw not in ("0", "1"):
@@ -313,6 +323,7 @@ async def repeat_chosen(update: Update, context: BotContext) -> int:
     return CONFIRM
 
 
+@requires(Action.EVENTS)
 async def reminder_toggled(update: Update, context: BotContext) -> int:
     query = update.callback_query
     await query.answer()
@@ -345,6 +356,7 @@ async def save(update: Update, context: BotContext) -> int:
     return ConversationHandler.END
 
 
+@requires(Action.EVENTS)
 async def stop(update: Update, context: BotContext) -> int:
     await _tapped(update, "stop")
     context.user_data.pop("event", None)

@@ -135,6 +135,7 @@ async def days_chosen(update: Update, context: BotContext) -> int:
     return ConversationHandler.END
 
 
+@requires(Action.INVITE)
 async def cancel(update: Update, context: BotContext) -> int:
     query = update.callback_query
     await query.answer()
