@@ -27,6 +27,12 @@ class Action(StrEnum):
     EVENTS = "event"
     ATTENDANCE = "attendance"
     BROADCAST = "broadcast"
+    SHARE = "share"
+    MINE = "mine"
+    INTAKE = "intake"
+    CIRCLE = "circle"
+    MATCHES = "matches"
+    OVERVIEW = "overview"
 
 
 _EVERYONE = frozenset(ROLES)
@@ -44,6 +50,12 @@ PERMISSIONS: dict[Action, frozenset[str]] = {
     Action.EVENTS: _INVITERS,
     Action.ATTENDANCE: _INVITERS,
     Action.BROADCAST: frozenset({"trainer", "admin"}),
+    Action.SHARE: frozenset({"resident"}),
+    Action.MINE: frozenset({"resident"}),
+    Action.INTAKE: frozenset({"organiser"}),
+    Action.CIRCLE: frozenset({"organiser"}),
+    Action.MATCHES: frozenset({"organiser"}),
+    Action.OVERVIEW: frozenset({"trainer", "admin"}),
 }
 
 # Which roles a role may hand out through an invite.
@@ -82,6 +94,8 @@ def owns_invite(person: Person, role: str | None, invite: Invite) -> bool:
 
 def commands_for(role: str | None) -> list[Action]:
     """The commands shown in Telegram's menu for a role, in menu order."""
-    order = [Action.HELP, Action.AGENDA, Action.EVENTS, Action.ATTENDANCE, Action.BROADCAST,
-             Action.INVITE, Action.LIST_INVITES, Action.LANGUAGE, Action.MYDATA, Action.FORGET]
+    order = [Action.HELP, Action.SHARE, Action.MINE, Action.AGENDA, Action.CIRCLE,
+             Action.MATCHES, Action.INTAKE, Action.EVENTS, Action.ATTENDANCE, Action.BROADCAST,
+             Action.OVERVIEW, Action.INVITE, Action.LIST_INVITES, Action.LANGUAGE, Action.MYDATA,
+             Action.FORGET]
     return [a for a in order if allowed(role, a)]  # RSVP is a button, not a command

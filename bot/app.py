@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, time
 
 from telegram import Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
@@ -18,17 +18,21 @@ from bot.flows import (
     agenda,
     attendance,
     broadcast,
+    circle,
     events,
     invites,
     language,
     menu,
+    mine,
     onboarding,
     privacy,
+    share,
 )
 from bot.flows import help as help_flow
 from bot.flows.common import load_person, say
 from bot.i18n import Translations
 from bot.services import events as event_service
+from bot.services import introductions
 from bot.storage.db import Database
 from bot.storage.migrations import migrate
 from bot.storage.persistence import SqlitePersistence
@@ -95,7 +99,8 @@ async def create_application(
 
     app.add_handler(TypeHandler(Update, load_person), group=-10)
     app.add_handler(onboarding.handler())
-    for handler in [*invites.handlers(), *events.handlers(), *agenda.handlers(),
+    for handler in [*share.handlers(), *mine.handlers(), *circle.handlers(),
+                    *invites.handlers(), *events.handlers(), *agenda.handlers(),
                     *attendance.handlers(), *broadcast.handlers(), *language.handlers(),
                     *privacy.handlers(), *help_flow.handlers()]:
         app.add_handler(handler)
@@ -119,6 +124,8 @@ async def start_application(app: Application, *, deliver: bool = True) -> None:
                            name="reminders", job_kwargs=late_ok)
         jobs.run_repeating(_broadcast_tick, interval=BROADCAST_STATUS_SECONDS, first=2,
                            name="broadcast-status", job_kwargs=late_ok)
+        jobs.run_daily(_digest_tick, time=time(18, 0, tzinfo=services.settings.tz),
+                       name="digest", job_kwargs=late_ok)
         jobs.run_repeating(_plan_tick, interval=24 * 3600, first=3600, name="plan",
                            job_kwargs=late_ok)
     else:
@@ -130,9 +137,12 @@ BROADCAST_STATUS_SECONDS = 2
 
 
 async def send_due_reminders(services: Services) -> int:
-    """Queues due reminders and wakes the outbox worker (the job's body, callable in tests)."""
-    queued = await event_service.send_due(services.db, services.translations, services.clock(),
+    """Queues due reminders and introduction follow-ups, then wakes the outbox worker (the
+    job's body, callable in tests)."""
+    now = services.clock()
+    queued = await event_service.send_due(services.db, services.translations, now,
                                           services.settings.tz)
+    queued += await introductions.send_follow_ups(services.db, services.translations, now)
     if queued and services.delivery is not None:
         services.delivery.wake.set()
     return queued
@@ -144,6 +154,12 @@ async def _reminder_tick(context: BotContext) -> None:
 
 async def _broadcast_tick(context: BotContext) -> None:
     await broadcast.refresh_statuses(context.application)
+
+
+async def _digest_tick(context: BotContext) -> None:
+    services = context.application.bot_data["services"]
+    if await introductions.send_digests(services.db, services.translations, services.clock()):
+        services.delivery.wake.set()
 
 
 async def _plan_tick(context: BotContext) -> None:

@@ -29,6 +29,9 @@ RSVP_YES = "rv:y"
 RSVP_NO = "rv:n"
 RSVP_REASON = "rv:r"
 ICS = "ics"
+MATCH_YES = "mt:y"
+MATCH_NO = "mt:n"
+FOLLOW_UP = "mf"
 
 _PART = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
 

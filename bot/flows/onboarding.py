@@ -6,7 +6,7 @@ this conversation's state; declining or abandoning leaves nothing in the person 
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler
 
@@ -16,10 +16,11 @@ from bot.context import BotContext
 from bot.flows import menu
 from bot.flows.common import conversation, end_conversations, remove_keyboard, reprompt, say
 from bot.flows.texts import help_text, how_to_join, invite_problem, welcome
-from bot.services import invites, membership
+from bot.i18n import Translator
+from bot.services import intake, invites, membership
 from bot.services.invites import InviteStatus
 
-LANGUAGE, CONSENT = range(2)
+LANGUAGE, CONSENT, CLAIM = range(3)
 NAME = "onboarding"
 
 
@@ -40,6 +41,8 @@ async def start(update: Update, context: BotContext) -> int:
             return LANGUAGE
         await say(update, context, how_to_join(context.t))
         return ConversationHandler.END
+    if code.startswith(intake.CLAIM_PREFIX):
+        return await _start_claim(update, context, code)
     result = await invites.check(context.services.db, code, context.now())
     if result.status is not InviteStatus.OK:
         await say(update, context, invite_problem(context.t, result.status))
@@ -47,6 +50,64 @@ async def start(update: Update, context: BotContext) -> int:
     context.user_data["onboarding"] = {"code": code}
     await ask_language(update, context)
     return LANGUAGE
+
+
+def claim_problem(t: Translator, reason: str) -> str:
+    return {
+        "invalid": t.gettext("This personal link does not work. Ask your kwartiermaker for a "
+                             "new one."),
+        "used": t.gettext("This personal link was already used. Ask your kwartiermaker if "
+                          "something is wrong."),
+        "expired": t.gettext("This personal link has expired. Ask your kwartiermaker for a "
+                             "new one."),
+        "already_member": t.gettext("You are already registered with this Telegram account, so "
+                                    "this personal link is not for you. /help shows what you "
+                                    "can do."),
+    }[reason]
+
+
+async def _start_claim(update: Update, context: BotContext, code: str) -> int:
+    try:
+        info = await intake.check_claim(context.services.db, code, update.effective_user.id,
+                                        context.now())
+    except intake.ClaimRefused as refused:
+        await say(update, context, claim_problem(context.t, refused.reason))
+        return ConversationHandler.END
+    context.user_data["onboarding"] = {"claim": code, "language": info.person.language}
+    context.t = context.services.translations.for_language(info.person.language)
+    await ask_claim(update, context, info.person.display_name, info.organiser_name)
+    return CLAIM
+
+
+async def ask_claim(update: Update, context: BotContext, name: str | None = None,
+                    organiser: str | None = None) -> None:
+    t = context.t
+    if name is None:
+        info = await intake.check_claim(context.services.db,
+                                        context.user_data["onboarding"]["claim"],
+                                        update.effective_user.id, context.now())
+        name, organiser = info.person.display_name, info.organiser_name
+    await say(update, context, t.gettext(
+        "Your kwartiermaker {organiser} wrote down your answers for {name}. Is that you?").format(
+        organiser=organiser or "?", name=name), reply_markup=InlineKeyboardMarkup([
+            [keyboards.button("ob", "✅ " + t.gettext("Yes, that is me"), "me")],
+            [keyboards.button("ob", "✖️ " + t.gettext("No"), "notme")]]))
+
+
+async def claim_me(update: Update, context: BotContext) -> int:
+    await update.callback_query.answer()
+    await remove_keyboard(update)
+    await ask_language(update, context)
+    return LANGUAGE
+
+
+async def claim_not_me(update: Update, context: BotContext) -> int:
+    await update.callback_query.answer()
+    await remove_keyboard(update)
+    context.user_data.clear()
+    await say(update, context, context.t.gettext(
+        "All right, nothing happened. Tell your kwartiermaker so they can check the link."))
+    return ConversationHandler.END
 
 
 async def ask_language(update: Update, context: BotContext) -> None:
@@ -69,9 +130,9 @@ async def choose_language(update: Update, context: BotContext) -> int:
     return CONSENT
 
 
-async def ask_consent(update: Update, context: BotContext) -> None:
-    t = context.t
-    text = "\n\n".join([
+def consent_text(t: Translator) -> str:
+    """The plain-language consent text (HTML), also read out during a phone intake."""
+    return "\n\n".join([
         "<b>" + t.gettext("Before we start") + "</b>",
         t.gettext("What we keep: your first name, your Telegram number, your language, and "
                   "later only the answers you choose to give."),
@@ -81,8 +142,11 @@ async def ask_consent(update: Update, context: BotContext) -> None:
                   "/mydata shows you everything we keep."),
         t.gettext("Do you agree?"),
     ])
-    await say(update, context, text, parse_mode=ParseMode.HTML,
-              reply_markup=keyboards.consent(t))
+
+
+async def ask_consent(update: Update, context: BotContext) -> None:
+    await say(update, context, consent_text(context.t), parse_mode=ParseMode.HTML,
+              reply_markup=keyboards.consent(context.t))
 
 
 async def agree(update: Update, context: BotContext) -> int:
@@ -90,6 +154,8 @@ async def agree(update: Update, context: BotContext) -> int:
     await query.answer()
     draft = context.user_data.get("onboarding") or {}
     user = update.effective_user
+    if draft.get("claim"):
+        return await _finish_claim(update, context, draft)
     try:
         person = await membership.join(
             context.services.db,
@@ -108,8 +174,32 @@ async def agree(update: Update, context: BotContext) -> int:
     context.user_data.pop("onboarding", None)
     context.person, context.role = person, person.role
     await remove_keyboard(update)
+    share_now = None
+    if person.role == "resident":
+        share_now = InlineKeyboardMarkup([[keyboards.button(
+            "sh", "🤲 " + context.t.gettext("Share what you need and can give"), "start")]])
     await say(update, context, welcome(context.t, person.display_name, person.role)
-              + "\n\n" + help_text(context.t, person.role))
+              + "\n\n" + help_text(context.t, person.role), reply_markup=share_now)
+    await menu.publish_for(context.bot, context.services, person)
+    return ConversationHandler.END
+
+
+async def _finish_claim(update: Update, context: BotContext, draft: dict) -> int:
+    try:
+        person = await intake.claim(context.services.db, draft["claim"], update.effective_user.id,
+                                    draft.get("language", context.t.code), context.now())
+    except intake.ClaimRefused as refused:
+        context.user_data.pop("onboarding", None)
+        await remove_keyboard(update)
+        await say(update, context, claim_problem(context.t, refused.reason))
+        return ConversationHandler.END
+    context.user_data.pop("onboarding", None)
+    context.person, context.role = person, person.role
+    await remove_keyboard(update)
+    await say(update, context, welcome(context.t, person.display_name, person.role) + "\n\n"
+              + context.t.gettext("The answers your kwartiermaker wrote down are now yours: "
+                                  "/mine shows them.") + "\n\n" + help_text(context.t,
+                                                                           person.role))
     await menu.publish_for(context.bot, context.services, person)
     return ConversationHandler.END
 
@@ -138,6 +228,11 @@ def handler() -> ConversationHandler:
             LANGUAGE: [
                 CallbackQueryHandler(choose_language, pattern=cb.pattern(cb.ONBOARD_LANG)),
                 *reprompt(LANGUAGE, ask_language, "ob"),
+            ],
+            CLAIM: [
+                CallbackQueryHandler(claim_me, pattern=cb.pattern("ob:me")),
+                CallbackQueryHandler(claim_not_me, pattern=cb.pattern("ob:notme")),
+                *reprompt(CLAIM, ask_claim, "ob"),
             ],
             CONSENT: [
                 CallbackQueryHandler(agree, pattern=cb.pattern(cb.ONBOARD_YES)),

@@ -44,6 +44,12 @@ def command_description(t: Translator, action: access.Action) -> str:
         access.Action.EVENTS: t.gettext("Plan or change a meeting"),
         access.Action.ATTENDANCE: t.gettext("Who was there"),
         access.Action.BROADCAST: t.gettext("Send a message to a group"),
+        access.Action.SHARE: t.gettext("Share what you need and can give"),
+        access.Action.MINE: t.gettext("What you shared"),
+        access.Action.INTAKE: t.gettext("Enter answers for a resident"),
+        access.Action.CIRCLE: t.gettext("Needs and offers in your circle"),
+        access.Action.MATCHES: t.gettext("Who could help whom"),
+        access.Action.OVERVIEW: t.gettext("Needs and offers in numbers"),
     }
     return texts[action]
 

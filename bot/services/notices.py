@@ -6,6 +6,7 @@ holds the finished text and buttons; buttons are plain ``[label, callback_data]`
 
 from __future__ import annotations
 
+import html
 from datetime import datetime
 from typing import Any
 
@@ -100,3 +101,69 @@ def absence_limit(t: Translator, missed: int) -> dict[str, Any]:
         "You have missed {count} training days. That is the most the programme allows. "
         "We would like to hear how you are: come to the weekly consultation hour for a talk.",
         missed).format(count=missed))
+
+
+# introductions ----------------------------------------------------------------------------------
+def introduction_question(t: Translator, side: str, category: str, match_id: int
+                          ) -> dict[str, Any]:
+    if side == "need":
+        text = t.gettext("🤝 Good news: someone in your neighbourhood can help with {category}.")
+    else:
+        text = t.gettext("🤝 Someone in your neighbourhood could use your help with {category}.")
+    text = text.format(category=category) + "\n\n" + t.gettext(
+        "Do you agree that we share your first name and Telegram contact with them? "
+        "They get yours only if you both say yes.")
+    return text_payload(text, [[["✅ " + t.gettext("Yes, share"),
+                                 cb.encode(cb.MATCH_YES, match_id)],
+                                ["✖️ " + t.gettext("No, thank you"),
+                                 cb.encode(cb.MATCH_NO, match_id)]]])
+
+
+def introduction_contact(t: Translator, name: str, telegram_id: int, category: str
+                         ) -> dict[str, Any]:
+    link = f'<a href="tg://user?id={telegram_id}">{html.escape(name)}</a>'
+    text = t.gettext("🤝 You both said yes ({category}). Meet {name}: send them a message "
+                     "and agree how and when.").format(category=html.escape(category), name=link)
+    return text_payload(text, parse_mode="HTML")
+
+
+def introduction_result(t: Translator, need_name: str, offer_name: str, category: str,
+                        agreed: bool) -> dict[str, Any]:
+    text = (t.gettext("{need} and {offer} both agreed to meet ({category}).") if agreed
+            else t.gettext("The introduction of {need} and {offer} ({category}) was declined."))
+    return text_payload(text.format(need=need_name, offer=offer_name, category=category))
+
+
+def follow_up_question(t: Translator, category: str, match_id: int) -> dict[str, Any]:
+    text = t.gettext("🤝 A few days ago you were put in touch about {category}. "
+                     "Did it work out?").format(category=category)
+    return text_payload(text, [[["👍 " + t.gettext("Yes"), cb.encode(cb.FOLLOW_UP, match_id, 1)],
+                                ["⏳ " + t.gettext("Not yet"),
+                                 cb.encode(cb.FOLLOW_UP, match_id, 2)],
+                                ["👎 " + t.gettext("No"), cb.encode(cb.FOLLOW_UP, match_id, 3)]]])
+
+
+def follow_up_answer_label(t: Translator, answer: int) -> str:
+    return {1: t.gettext("it worked out"), 2: t.gettext("not yet"),
+            3: t.gettext("it did not work out")}[answer]
+
+
+def follow_up_report(t: Translator, name: str, category: str, answer: int) -> dict[str, Any]:
+    return text_payload(t.gettext("{name} about {category}: {answer}.").format(
+        name=name, category=category, answer=follow_up_answer_label(t, answer)))
+
+
+def digest(t: Translator, needs: dict[str, int], offers: dict[str, int],
+           labels: dict[str, str]) -> dict[str, Any]:
+    def listing(counts: dict[str, int]) -> str:
+        return ", ".join(f"{labels.get(code, code)} {n}" for code, n in sorted(counts.items()))
+
+    lines = [t.gettext("New in your circle since yesterday:")]
+    if needs:
+        lines.append("🤲 " + t.ngettext("{count} need", "{count} needs", sum(needs.values()))
+                     .format(count=sum(needs.values())) + ": " + listing(needs))
+    if offers:
+        lines.append("🎁 " + t.ngettext("{count} offer", "{count} offers", sum(offers.values()))
+                     .format(count=sum(offers.values())) + ": " + listing(offers))
+    lines.append(t.gettext("/circle shows them, /matches suggests who could help whom."))
+    return text_payload("\n".join(lines))

@@ -23,6 +23,8 @@ class Person:
     active: bool
     created_at: str
     unreachable_at: str | None = None  # set when Telegram says they blocked the bot
+    phone: str | None = None
+    consent_by: int | None = None  # the kwartiermaker who recorded a verbal consent
 
 
 def from_row(row: aiosqlite.Row | None) -> Person | None:

@@ -1,0 +1,101 @@
+"""Phone intake: a kwartiermaker enters a resident who has no Telegram (or no time), with
+consent given by voice; later the resident claims the record with a personal, single-use link.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot import access
+from bot.services.membership import CONSENT_VERSION
+from bot.storage import audit, people
+from bot.storage import matches as store
+from bot.storage.db import Database
+from bot.storage.people import Person
+
+NAME_MAX = 40
+CLAIM_DAYS = 30
+CLAIM_PREFIX = "c_"
+
+
+class ClaimRefused(Exception):
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason  # invalid, used, expired, already_member
+
+
+@dataclass(frozen=True)
+class ClaimInfo:
+    code: str
+    person: Person
+    organiser_name: str | None
+
+
+async def create_resident(db: Database, organiser: Person, role: str | None, *, name: str,
+                          language: str, phone: str | None, now: datetime) -> Person:
+    if role != "organiser":
+        raise access.AccessDenied("only a kwartiermaker does an intake")
+    async with db.tx() as conn:
+        cur = await conn.execute(
+            "INSERT INTO person (telegram_id, display_name, role, language, consent_version,"
+            " consent_at, invited_by, created_at, phone, consent_by)"
+            " VALUES (NULL, ?, 'resident', ?, ?, ?, ?, ?, ?, ?)",
+            (name[:NAME_MAX], language, CONSENT_VERSION, now.isoformat(), organiser.id,
+             now.isoformat(), phone, organiser.id))
+        person = await people.by_id(conn, cur.lastrowid)
+        await audit.record(conn, now=now, actor_id=organiser.id, action="person.intake",
+                           subject=f"person:{person.id}")
+    return person
+
+
+async def claim_link_code(db: Database, organiser: Person, person_id: int, now: datetime) -> str:
+    async with db.tx() as conn:
+        person = await people.by_id(conn, person_id)
+        if person is None or person.invited_by != organiser.id or person.telegram_id is not None:
+            raise access.AccessDenied("not an unclaimed resident of yours")
+        code = secrets.token_urlsafe(16)
+        await store.insert_claim(conn, code=code, person_id=person_id, created_by=organiser.id,
+                                 expires_at=now + timedelta(days=CLAIM_DAYS))
+    return CLAIM_PREFIX + code
+
+
+async def check_claim(db: Database, payload: str, telegram_id: int, now: datetime) -> ClaimInfo:
+    code = payload.removeprefix(CLAIM_PREFIX)
+    async with db.read() as conn:
+        if await people.by_telegram_id(conn, telegram_id) is not None:
+            raise ClaimRefused("already_member")
+        row = await store.claim_by_code(conn, code)
+        if row is None:
+            raise ClaimRefused("invalid")
+        _, person_id, created_by, expires_at, used_at = row
+        if used_at is not None:
+            raise ClaimRefused("used")
+        if datetime.fromisoformat(expires_at) <= now:
+            raise ClaimRefused("expired")
+        person = await people.by_id(conn, person_id)
+        organiser = await people.by_id(conn, created_by) if created_by else None
+    if person is None or person.telegram_id is not None:
+        raise ClaimRefused("used")
+    return ClaimInfo(code, person, organiser.display_name if organiser else None)
+
+
+async def claim(db: Database, payload: str, telegram_id: int, language: str,
+                now: datetime) -> Person:
+    """Links the record to this Telegram account, once; the person gave consent themselves."""
+    code = payload.removeprefix(CLAIM_PREFIX)
+    async with db.tx() as conn:
+        if await people.by_telegram_id(conn, telegram_id) is not None:
+            raise ClaimRefused("already_member")
+        row = await store.claim_by_code(conn, code)
+        if row is None:
+            raise ClaimRefused("invalid")
+        if not await store.use_claim(conn, code, now):
+            raise ClaimRefused("used")
+        await store.link_telegram(conn, row[1], telegram_id, None, CONSENT_VERSION, now)
+        await people.set_language(conn, row[1], language)
+        person = await people.by_id(conn, row[1])
+        await audit.record(conn, now=now, actor_id=person.id, action="person.claim",
+                           subject=f"person:{person.id}")
+    return person

@@ -1,0 +1,260 @@
+"""From a suggested pair to two neighbours in touch: introduce, both agree, follow up.
+
+Nothing about one resident reaches the other until both said yes: the question each gets
+names only the category. A double tap changes nothing twice (a unique pair, answers stored
+once); an answer after the other side used /forget finds no match and says so.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import aiosqlite
+
+from bot import access
+from bot.i18n import Translations
+from bot.services import matching, notices
+from bot.services.categories import Category
+from bot.services.matching import Candidate, Suggestion
+from bot.storage import audit, outbox, people
+from bot.storage import events as event_store
+from bot.storage import items as item_store
+from bot.storage import matches as store
+from bot.storage.db import Database
+from bot.storage.items import Item
+from bot.storage.people import Person
+
+FOLLOW_UP_DAYS = 7
+
+
+class MatchGone(Exception):
+    """The match no longer exists (one side erased their data)."""
+
+
+@dataclass(frozen=True)
+class Pair:
+    need: Item
+    offer: Item
+    need_person: Person
+    offer_person: Person
+
+
+def _candidates(rows: list[tuple]) -> list[Candidate]:
+    return [Candidate(r[0], r[1], r[2], r[3], datetime.fromisoformat(r[4])) for r in rows]
+
+
+async def suggestions(db: Database, organiser: Person, now: datetime, limit: int = 5
+                      ) -> list[Suggestion]:
+    async with db.read() as conn:
+        needs = _candidates(await store.open_candidates(conn, organiser.id, "need"))
+        offers = _candidates(await store.open_candidates(conn, organiser.id, "offer"))
+        open_matches = await store.open_per_giver(conn, organiser.id)
+        known = await store.known_pairs(conn, organiser.id)
+    return matching.suggest(needs, offers, now=now, open_matches=open_matches, excluded=known,
+                            limit=limit)
+
+
+async def _pair(conn: aiosqlite.Connection, organiser: Person, need_id: int, offer_id: int
+                ) -> Pair:
+    need, offer = await item_store.by_id(conn, need_id), await item_store.by_id(conn, offer_id)
+    if need is None or offer is None or need.kind != "need" or offer.kind != "offer":
+        raise access.AccessDenied("no such pair")
+    need_person = await people.by_id(conn, need.person_id)
+    offer_person = await people.by_id(conn, offer.person_id)
+    for person in (need_person, offer_person):
+        if person is None or person.invited_by != organiser.id:
+            raise access.AccessDenied("outside your circle")
+    if need.person_id == offer.person_id:
+        raise access.AccessDenied("one person")
+    return Pair(need, offer, need_person, offer_person)
+
+
+def _label(translations: Translations, language: str, categories: dict[str, Category],
+           code: str) -> str:
+    category = categories.get(code)
+    return category.label(translations.for_language(language)) if category else code
+
+
+async def introduce(db: Database, translations: Translations, organiser: Person, need_id: int,
+                    offer_id: int, now: datetime) -> bool:
+    """Asks both residents, each in their own language; False if this pair was done before."""
+    async with db.tx() as conn:
+        pair = await _pair(conn, organiser, need_id, offer_id)
+        if pair.need_person.telegram_id is None or pair.offer_person.telegram_id is None:
+            raise NotOnTelegram()
+        match_id = await store.insert(conn, need_id=need_id, offer_id=offer_id,
+                                      status="introduced", organiser_id=organiser.id, now=now)
+        if match_id is None:
+            return False
+        categories = {c.code: c for c in await item_store.categories(conn)}
+        for side, person in (("need", pair.need_person), ("offer", pair.offer_person)):
+            label = _label(translations, person.language, categories, pair.need.category)
+            await outbox.enqueue(
+                conn, person_id=person.id, chat_id=person.telegram_id, kind="introduction",
+                ref=f"match:{match_id}", due_at=now, now=now,
+                payload=notices.introduction_question(translations.for_language(person.language),
+                                                      side, label, match_id))
+        await audit.record(conn, now=now, actor_id=organiser.id, action="match.introduce",
+                           subject=f"match:{match_id}")
+    return True
+
+
+class NotOnTelegram(access.AccessDenied):
+    """One of the two was entered by phone and has not claimed their record yet."""
+
+
+async def settle(db: Database, organiser: Person, need_id: int, offer_id: int, status: str,
+                 now: datetime) -> bool:
+    """Dismiss a suggestion, or record that they arranged it in person (status 'done')."""
+    if status not in ("dismissed", "done"):
+        raise ValueError(status)
+    async with db.tx() as conn:
+        await _pair(conn, organiser, need_id, offer_id)
+        match_id = await store.insert(conn, need_id=need_id, offer_id=offer_id, status=status,
+                                      organiser_id=organiser.id, now=now)
+        if match_id is None:
+            return False
+        if status == "done":
+            for item_id in (need_id, offer_id):
+                await item_store.set_status(conn, item_id, "matched", now)
+    return True
+
+
+async def answer(db: Database, translations: Translations, person: Person, match_id: int,
+                 yes: bool, now: datetime, *, follow_up_days: int = FOLLOW_UP_DAYS) -> str:
+    """Records one side's answer; returns 'recorded', 'agreed', 'declined' or 'already'."""
+    async with db.tx() as conn:
+        match = await store.by_id(conn, match_id)
+        if match is None:
+            raise MatchGone()
+        need = await item_store.by_id(conn, match.need_id)
+        offer = await item_store.by_id(conn, match.offer_id)
+        side = "need" if need.person_id == person.id else (
+            "offer" if offer.person_id == person.id else None)
+        if side is None:
+            raise access.AccessDenied("not your introduction")
+        current = match.need_answer if side == "need" else match.offer_answer
+        if current is not None or match.status != "introduced":
+            return "already"
+        given = "yes" if yes else "no"
+        await store.set_answer(conn, match_id, side, given, now)
+        other_answer = match.offer_answer if side == "need" else match.need_answer
+        if not yes:
+            await store.set_status(conn, match_id, "declined", person.id, now)
+            await _tell_organiser(conn, translations, match, need, offer, agreed=False, now=now)
+            return "declined"
+        if other_answer != "yes":
+            return "recorded"
+        await store.set_status(conn, match_id, "agreed", person.id, now,
+                               follow_up_at=now + timedelta(days=follow_up_days))
+        for item_id in (need.id, offer.id):
+            await item_store.set_status(conn, item_id, "matched", now)
+        need_person = await people.by_id(conn, need.person_id)
+        offer_person = await people.by_id(conn, offer.person_id)
+        categories = {c.code: c for c in await item_store.categories(conn)}
+        for receiver, other in ((need_person, offer_person), (offer_person, need_person)):
+            label = _label(translations, receiver.language, categories, need.category)
+            await outbox.enqueue(
+                conn, person_id=receiver.id, chat_id=receiver.telegram_id, kind="introduction",
+                ref=f"match:{match_id}", due_at=now, now=now,
+                payload=notices.introduction_contact(translations.for_language(receiver.language),
+                                                     other.display_name, other.telegram_id,
+                                                     label))
+        await _tell_organiser(conn, translations, match, need, offer, agreed=True, now=now)
+    return "agreed"
+
+
+async def _tell_organiser(conn: aiosqlite.Connection, translations: Translations, match,
+                          need: Item, offer: Item, *, agreed: bool, now: datetime) -> None:
+    organiser = await people.by_id(conn, match.organiser_id) if match.organiser_id else None
+    if organiser is None or organiser.telegram_id is None:
+        return
+    need_person = await people.by_id(conn, need.person_id)
+    offer_person = await people.by_id(conn, offer.person_id)
+    categories = {c.code: c for c in await item_store.categories(conn)}
+    label = _label(translations, organiser.language, categories, need.category)
+    await outbox.enqueue(
+        conn, person_id=organiser.id, chat_id=organiser.telegram_id, kind="notice",
+        ref=f"match:{match.id}", due_at=now, now=now,
+        payload=notices.introduction_result(translations.for_language(organiser.language),
+                                            need_person.display_name, offer_person.display_name,
+                                            label, agreed))
+
+
+async def send_follow_ups(db: Database, translations: Translations, now: datetime) -> int:
+    """Asks both sides of every agreed match whose follow-up day came: did it work out?"""
+    queued = 0
+    async with db.tx() as conn:
+        categories = {c.code: c for c in await item_store.categories(conn)}
+        for match in await store.due_follow_ups(conn, now):
+            await store.clear_follow_up(conn, match.id)
+            need = await item_store.by_id(conn, match.need_id)
+            offer = await item_store.by_id(conn, match.offer_id)
+            for item in (need, offer):
+                person = await people.by_id(conn, item.person_id)
+                if person is None or person.telegram_id is None:
+                    continue
+                label = _label(translations, person.language, categories, need.category)
+                await outbox.enqueue(
+                    conn, person_id=person.id, chat_id=person.telegram_id, kind="follow_up",
+                    ref=f"match:{match.id}", due_at=now, now=now,
+                    payload=notices.follow_up_question(translations.for_language(person.language),
+                                                       label, match.id))
+                queued += 1
+    return queued
+
+
+async def follow_up_answer(db: Database, translations: Translations, person: Person,
+                           match_id: int, answer: int, now: datetime) -> None:
+    """1 worked out (the need is solved), 2 not yet, 3 did not work out (the need reopens)."""
+    async with db.tx() as conn:
+        match = await store.by_id(conn, match_id)
+        if match is None:
+            raise MatchGone()
+        need = await item_store.by_id(conn, match.need_id)
+        offer = await item_store.by_id(conn, match.offer_id)
+        if person.id not in (need.person_id, offer.person_id):
+            raise access.AccessDenied("not your introduction")
+        await store.set_outcome(conn, match_id, f"{person.id}:{answer}", now)
+        if answer == 1 and match.status == "agreed":
+            await store.set_status(conn, match_id, "done", person.id, now)
+            await item_store.set_status(conn, need.id, "solved", now)
+        elif answer == 3 and match.status == "agreed":
+            await store.set_status(conn, match_id, "declined", person.id, now)
+            await item_store.set_status(conn, need.id, "open", now)
+            await item_store.set_status(conn, offer.id, "open", now)
+        organiser = await people.by_id(conn, match.organiser_id) if match.organiser_id else None
+        if organiser is not None and organiser.telegram_id is not None:
+            categories = {c.code: c for c in await item_store.categories(conn)}
+            label = _label(translations, organiser.language, categories, need.category)
+            await outbox.enqueue(
+                conn, person_id=organiser.id, chat_id=organiser.telegram_id, kind="notice",
+                ref=f"match:{match_id}", due_at=now, now=now,
+                payload=notices.follow_up_report(translations.for_language(organiser.language),
+                                                 person.display_name, label, answer))
+
+
+async def send_digests(db: Database, translations: Translations, now: datetime) -> int:
+    """One message per kwartiermaker with what is new in their circle since the last one."""
+    sent = 0
+    async with db.tx() as conn:
+        organisers = await event_store.audience(conn, "organisers", None)
+        categories = {c.code: c for c in await item_store.categories(conn)}
+        default = (now - timedelta(days=1)).isoformat()
+        for organiser in organisers:
+            since = await item_store.digest_since(conn, organiser.id, default)
+            new = await item_store.new_in_circle(conn, organiser.id, since)
+            await item_store.set_digest(conn, organiser.id, now)
+            if not new or organiser.telegram_id is None:
+                continue
+            t = translations.for_language(organiser.language)
+            labels = {code: c.label(t) for code, c in categories.items()}
+            needs = Counter(cat for kind, cat in new if kind == "need")
+            offers = Counter(cat for kind, cat in new if kind == "offer")
+            await outbox.enqueue(conn, person_id=organiser.id, chat_id=organiser.telegram_id,
+                                 kind="digest", ref=f"digest:{organiser.id}", due_at=now,
+                                 now=now, payload=notices.digest(t, needs, offers, labels))
+            sent += 1
+    return sent

@@ -1,0 +1,119 @@
+"""Needs and offers: saving the questionnaire, a person's own list, an organiser's circle.
+
+Who may enter items for whom: a resident for themselves; a kwartiermaker for a resident of
+their own circle (phone intake). Everything else is refused here, whatever the buttons said.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot import access
+from bot.storage import audit, people
+from bot.storage import items as store
+from bot.storage.db import Database
+from bot.storage.items import Item
+from bot.storage.people import Person
+
+TEXT_MAX = 300
+KINDS = ("need", "offer")
+
+
+@dataclass(frozen=True)
+class DraftItem:
+    kind: str
+    category: str
+    text: str = ""
+    voice_file_id: str | None = None
+    voice_seconds: int | None = None
+
+
+def clean_text(raw: str) -> tuple[str, bool]:
+    """Collapses spaces and cuts to TEXT_MAX; returns (text, was_cut)."""
+    text = " ".join(raw.split())
+    return text[:TEXT_MAX], len(text) > TEXT_MAX
+
+
+def has_words(text: str) -> bool:
+    """Emoji-only or punctuation-only text says nothing a helper can use."""
+    return any(ch.isalnum() for ch in text)
+
+
+async def may_enter_for(db: Database, actor: Person, role: str | None, owner_id: int) -> Person:
+    async with db.read() as conn:
+        owner = await people.by_id(conn, owner_id)
+    if owner is None:
+        raise access.AccessDenied("no such person")
+    if owner.id == actor.id and role == "resident":
+        return owner
+    if role == "organiser" and owner.invited_by == actor.id and owner.role == "resident":
+        return owner
+    raise access.AccessDenied("not yours to enter")
+
+
+async def save(db: Database, actor: Person, role: str | None, owner_id: int,
+               drafts: list[DraftItem], now: datetime) -> list[int]:
+    owner = await may_enter_for(db, actor, role, owner_id)
+    async with db.tx() as conn:
+        known = {c.code for c in await store.categories(conn)}
+        ids = []
+        for draft in drafts:
+            if draft.kind not in KINDS or draft.category not in known:
+                raise ValueError("unknown kind or category")
+            text, _ = clean_text(draft.text)
+            ids.append(await store.insert(
+                conn, person_id=owner.id, kind=draft.kind, category=draft.category, text=text,
+                voice_file_id=draft.voice_file_id, voice_seconds=draft.voice_seconds,
+                entered_by=actor.id, now=now))
+        await audit.record(conn, now=now, actor_id=actor.id, action="items.save",
+                           subject=f"person:{owner.id}")
+    return ids
+
+
+async def mine(db: Database, person: Person) -> list[Item]:
+    async with db.read() as conn:
+        return await store.of_person(conn, person.id)
+
+
+async def change_status(db: Database, person: Person, item_id: int, status: str,
+                        now: datetime) -> bool:
+    """Withdraw an item or mark a need solved; only the owner may. False if nothing changed."""
+    if status not in ("withdrawn", "solved"):
+        raise ValueError(status)
+    async with db.tx() as conn:
+        item = await store.by_id(conn, item_id)
+        if item is None or item.person_id != person.id:
+            raise access.AccessDenied("not your item")
+        if item.status in ("withdrawn", "solved") or (status == "solved" and item.kind != "need"):
+            return False
+        await store.set_status(conn, item_id, status, now)
+    return True
+
+
+async def change_detail(db: Database, person: Person, item_id: int, *, text: str = "",
+                        voice_file_id: str | None = None, voice_seconds: int | None = None,
+                        now: datetime) -> None:
+    """New words or a new voice message for one of the person's own items."""
+    async with db.tx() as conn:
+        item = await store.by_id(conn, item_id)
+        if item is None or item.person_id != person.id or item.status in ("withdrawn", "solved"):
+            raise access.AccessDenied("not your item")
+        await store.set_detail(conn, item_id, text=clean_text(text)[0],
+                               voice_file_id=voice_file_id, voice_seconds=voice_seconds,
+                               now=now)
+
+
+async def categories(db: Database):
+    async with db.read() as conn:
+        return await store.categories(conn)
+
+
+async def circle(db: Database, organiser: Person) -> list[tuple[Item, str, str]]:
+    async with db.read() as conn:
+        return await store.of_circle(conn, organiser.id)
+
+
+async def counts(db: Database) -> list[tuple[str | None, str, str, int]]:
+    async with db.read() as conn:
+        return await store.counts(conn)

@@ -1,0 +1,119 @@
+"""SQL for categories, needs and offers (items), matches and claim links."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import aiosqlite
+
+from bot.services.categories import Category
+
+
+@dataclass(frozen=True)
+class Item:
+    id: int
+    person_id: int
+    kind: str
+    category: str
+    text: str
+    voice_file_id: str | None
+    voice_seconds: int | None
+    status: str
+    entered_by: int | None
+    created_at: str
+    updated_at: str
+
+
+async def categories(conn: aiosqlite.Connection) -> list[Category]:
+    rows = await conn.execute_fetchall(
+        "SELECT code, emoji FROM category WHERE active = 1 ORDER BY position")
+    return [Category(r[0], r[1]) for r in rows]
+
+
+async def insert(conn: aiosqlite.Connection, *, person_id: int, kind: str, category: str,
+                 text: str, voice_file_id: str | None, voice_seconds: int | None,
+                 entered_by: int, now: datetime) -> int:
+    cur = await conn.execute(
+        "INSERT INTO item (person_id, kind, category, text, voice_file_id, voice_seconds,"
+        " entered_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (person_id, kind, category, text, voice_file_id, voice_seconds, entered_by,
+         now.isoformat(), now.isoformat()))
+    return cur.lastrowid
+
+
+async def by_id(conn: aiosqlite.Connection, item_id: int) -> Item | None:
+    cur = await conn.execute("SELECT * FROM item WHERE id = ?", (item_id,))
+    row = await cur.fetchone()
+    return None if row is None else Item(**dict(row))
+
+
+async def of_person(conn: aiosqlite.Connection, person_id: int, *, live_only: bool = True
+                    ) -> list[Item]:
+    where = " AND status IN ('open', 'matched', 'referred')" if live_only else ""
+    rows = await conn.execute_fetchall(
+        f"SELECT * FROM item WHERE person_id = ?{where} ORDER BY kind, id",
+        (person_id,))
+    return [Item(**dict(r)) for r in rows]
+
+
+async def set_status(conn: aiosqlite.Connection, item_id: int, status: str,
+                     now: datetime) -> None:
+    await conn.execute("UPDATE item SET status = ?, updated_at = ? WHERE id = ?",
+                       (status, now.isoformat(), item_id))
+
+
+async def set_detail(conn: aiosqlite.Connection, item_id: int, *, text: str,
+                     voice_file_id: str | None, voice_seconds: int | None,
+                     now: datetime) -> None:
+    await conn.execute(
+        "UPDATE item SET text = ?, voice_file_id = ?, voice_seconds = ?, updated_at = ?"
+        " WHERE id = ?", (text, voice_file_id, voice_seconds, now.isoformat(), item_id))
+
+
+async def of_circle(conn: aiosqlite.Connection, organiser_id: int) -> list[tuple[Item, str, str]]:
+    """Open items of the residents an organiser invited: (item, first name, language)."""
+    rows = await conn.execute_fetchall(
+        "SELECT i.*, p.display_name AS _name, p.language AS _language FROM item i"
+        " JOIN person p ON p.id = i.person_id WHERE p.invited_by = ? AND p.role = 'resident'"
+        " AND i.status = 'open' ORDER BY i.category, i.kind, i.id", (organiser_id,))
+    result = []
+    for r in rows:
+        data = dict(r)
+        name, language = data.pop("_name"), data.pop("_language")
+        result.append((Item(**data), name, language))
+    return result
+
+
+async def new_in_circle(conn: aiosqlite.Connection, organiser_id: int, since: str
+                        ) -> list[tuple[str, str]]:
+    rows = await conn.execute_fetchall(
+        "SELECT i.kind, i.category FROM item i JOIN person p ON p.id = i.person_id"
+        " WHERE p.invited_by = ? AND p.role = 'resident' AND i.created_at > ?",
+        (organiser_id, since))
+    return [(r[0], r[1]) for r in rows]
+
+
+async def counts(conn: aiosqlite.Connection) -> list[tuple[str | None, str, str, int]]:
+    """Open items per organiser (name), kind and category: what a trainer may see."""
+    rows = await conn.execute_fetchall(
+        "SELECT o.display_name, i.kind, i.category, count(*) FROM item i"
+        " JOIN person p ON p.id = i.person_id LEFT JOIN person o ON o.id = p.invited_by"
+        " WHERE i.status = 'open' GROUP BY o.id, i.kind, i.category"
+        " ORDER BY o.display_name, i.kind, i.category")
+    return [(r[0], r[1], r[2], r[3]) for r in rows]
+
+
+# digests ---------------------------------------------------------------------------------------
+async def digest_since(conn: aiosqlite.Connection, person_id: int, default: str) -> str:
+    cur = await conn.execute("SELECT last_at FROM digest_state WHERE person_id = ?",
+                             (person_id,))
+    row = await cur.fetchone()
+    return row[0] if row else default
+
+
+async def set_digest(conn: aiosqlite.Connection, person_id: int, at: datetime) -> None:
+    await conn.execute(
+        "INSERT INTO digest_state (person_id, last_at) VALUES (?, ?)"
+        " ON CONFLICT (person_id) DO UPDATE SET last_at = excluded.last_at",
+        (person_id, at.isoformat()))

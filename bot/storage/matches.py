@@ -1,0 +1,137 @@
+"""SQL for matches between a need and an offer, and for claim links."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+
+import aiosqlite
+
+
+@dataclass(frozen=True)
+class Match:
+    id: int
+    need_id: int
+    offer_id: int
+    status: str
+    need_answer: str | None
+    offer_answer: str | None
+    organiser_id: int | None
+    follow_up_at: str | None
+    outcome: str | None
+    created_at: str
+    updated_at: str
+
+
+async def open_candidates(conn: aiosqlite.Connection, organiser_id: int, kind: str
+                          ) -> list[tuple[int, int, str, str, str]]:
+    """(item id, person id, category, language, created_at) of open items in a circle."""
+    rows = await conn.execute_fetchall(
+        "SELECT i.id, i.person_id, i.category, p.language, i.created_at FROM item i"
+        " JOIN person p ON p.id = i.person_id WHERE p.invited_by = ? AND p.role = 'resident'"
+        " AND i.kind = ? AND i.status = 'open'", (organiser_id, kind))
+    return [tuple(r) for r in rows]
+
+
+async def open_per_giver(conn: aiosqlite.Connection, organiser_id: int) -> dict[int, int]:
+    rows = await conn.execute_fetchall(
+        "SELECT o.person_id, count(*) FROM match m JOIN item o ON o.id = m.offer_id"
+        " WHERE m.organiser_id = ? AND m.status IN ('introduced', 'agreed')"
+        " GROUP BY o.person_id", (organiser_id,))
+    return {r[0]: r[1] for r in rows}
+
+
+async def known_pairs(conn: aiosqlite.Connection, organiser_id: int) -> set[tuple[int, int]]:
+    rows = await conn.execute_fetchall(
+        "SELECT need_id, offer_id FROM match WHERE organiser_id = ?", (organiser_id,))
+    return {(r[0], r[1]) for r in rows}
+
+
+async def insert(conn: aiosqlite.Connection, *, need_id: int, offer_id: int, status: str,
+                 organiser_id: int, now: datetime) -> int | None:
+    """The new match id, or None when this pair already has a match (a double tap)."""
+    try:
+        cur = await conn.execute(
+            "INSERT INTO match (need_id, offer_id, status, organiser_id, created_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (need_id, offer_id, status, organiser_id, now.isoformat(), now.isoformat()))
+    except sqlite3.IntegrityError:
+        return None
+    await history(conn, cur.lastrowid, organiser_id, status, now)
+    return cur.lastrowid
+
+
+async def history(conn: aiosqlite.Connection, match_id: int, actor_id: int | None, status: str,
+                  now: datetime) -> None:
+    await conn.execute("INSERT INTO match_history (match_id, at, actor_id, status)"
+                       " VALUES (?, ?, ?, ?)", (match_id, now.isoformat(), actor_id, status))
+
+
+async def by_id(conn: aiosqlite.Connection, match_id: int) -> Match | None:
+    cur = await conn.execute("SELECT * FROM match WHERE id = ?", (match_id,))
+    row = await cur.fetchone()
+    return None if row is None else Match(**dict(row))
+
+
+async def set_answer(conn: aiosqlite.Connection, match_id: int, side: str, answer: str,
+                     now: datetime) -> None:
+    column = {"need": "need_answer", "offer": "offer_answer"}[side]
+    await conn.execute(f"UPDATE match SET {column} = ?, updated_at = ? WHERE id = ?",
+                       (answer, now.isoformat(), match_id))
+
+
+async def set_status(conn: aiosqlite.Connection, match_id: int, status: str, actor_id: int | None,
+                     now: datetime, *, follow_up_at: datetime | None = None) -> None:
+    await conn.execute(
+        "UPDATE match SET status = ?, updated_at = ?, follow_up_at = ? WHERE id = ?",
+        (status, now.isoformat(), follow_up_at.isoformat() if follow_up_at else None, match_id))
+    await history(conn, match_id, actor_id, status, now)
+
+
+async def due_follow_ups(conn: aiosqlite.Connection, now: datetime) -> list[Match]:
+    rows = await conn.execute_fetchall(
+        "SELECT * FROM match WHERE status = 'agreed' AND follow_up_at IS NOT NULL"
+        " AND follow_up_at <= ?", (now.isoformat(),))
+    return [Match(**dict(r)) for r in rows]
+
+
+async def clear_follow_up(conn: aiosqlite.Connection, match_id: int) -> None:
+    await conn.execute("UPDATE match SET follow_up_at = NULL WHERE id = ?", (match_id,))
+
+
+async def set_outcome(conn: aiosqlite.Connection, match_id: int, outcome: str,
+                      now: datetime) -> None:
+    await conn.execute("UPDATE match SET outcome = ?, updated_at = ? WHERE id = ?",
+                       (outcome, now.isoformat(), match_id))
+
+
+# claim links ------------------------------------------------------------------------------------
+async def insert_claim(conn: aiosqlite.Connection, *, code: str, person_id: int, created_by: int,
+                       expires_at: datetime) -> None:
+    await conn.execute("INSERT INTO claim (code, person_id, created_by, expires_at)"
+                       " VALUES (?, ?, ?, ?)", (code, person_id, created_by,
+                                                expires_at.isoformat()))
+
+
+async def claim_by_code(conn: aiosqlite.Connection, code: str) -> tuple | None:
+    cur = await conn.execute(
+        "SELECT code, person_id, created_by, expires_at, used_at FROM claim WHERE code = ?",
+        (code,))
+    row = await cur.fetchone()
+    return None if row is None else tuple(row)
+
+
+async def use_claim(conn: aiosqlite.Connection, code: str, now: datetime) -> bool:
+    cur = await conn.execute(
+        "UPDATE claim SET used_at = ? WHERE code = ? AND used_at IS NULL AND expires_at > ?",
+        (now.isoformat(), code, now.isoformat()))
+    return cur.rowcount == 1
+
+
+async def link_telegram(conn: aiosqlite.Connection, person_id: int, telegram_id: int,
+                        display_name: str | None, consent_version: str, now: datetime) -> None:
+    await conn.execute(
+        "UPDATE person SET telegram_id = ?, consent_version = ?, consent_at = ?,"
+        " consent_by = NULL WHERE id = ? AND telegram_id IS NULL",
+        (telegram_id, consent_version, now.isoformat(), person_id))
