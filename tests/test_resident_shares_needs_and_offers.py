@@ -25,7 +25,7 @@ async def items(bot, telegram_id: int) -> list[tuple]:
 
 
 async def test_one_need_and_one_offer_in_eight_taps(bot, circle):
-    noor, code = circle
+    _noor, code = circle
     lina = bot.user(LINA, "Lina")
     await join(lina, code)
     taps = 0

@@ -28,11 +28,14 @@ async def start(update: Update, context: BotContext) -> int:
     """Entry point for every /start: members get a welcome back, visitors the next step."""
     end_conversations(context, update.effective_user.id, keep=NAME)
     context.user_data.pop("onboarding", None)
-    if context.person is not None:
-        await say(update, context, context.t.gettext(
-            "You are already registered. /help shows what you can do."))
-        return ConversationHandler.END
     code = context.args[0] if context.args else None
+    if context.person is not None:
+        if code and code.startswith(intake.CLAIM_PREFIX):
+            await say(update, context, claim_problem(context.t, "already_member"))
+        else:
+            await say(update, context, context.t.gettext(
+                "You are already registered. /help shows what you can do."))
+        return ConversationHandler.END
     settings = context.services.settings
     if code is None:
         if update.effective_user.id in settings.admin_ids:
