@@ -43,7 +43,8 @@ async def test_one_need_and_one_offer_in_eight_taps(bot, circle):
     await tap("Volgende")
     summary = await tap("Overslaan")
     assert "Dit wordt bewaard:" in summary[-1].text
-    assert "1. 🤲 🛒 Boodschappen" in summary[-1].text and "2. 🎁 🍲 Koken en eten" in summary[-1].text
+    assert "1. 🤲 🛒 Boodschappen" in summary[-1].text
+    assert "2. 🎁 🍲 Koken en eten" in summary[-1].text
     saved = await tap("Opslaan")
     assert taps == 8
     assert saved[-1].text.startswith("Opgeslagen. Dank je!")
