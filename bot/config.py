@@ -30,6 +30,7 @@ class Settings:
     api_base_file_url: str | None = None
     send_rate: float = 25.0  # outbox messages a second, overall
     max_missed_training_days: int = 2
+    follow_up_days: int = 7
     locales_dir: Path = field(default=ROOT / "locales")
     migrations_dir: Path = field(default=ROOT / "migrations")
 
@@ -92,6 +93,9 @@ def load_settings(env: Mapping[str, str] | None = None, *, require_token: bool =
     if not raw_missed.isdigit() or not 0 < int(raw_missed) <= 6:
         raise ConfigError(
             f"SAMEN_MAX_MISSED_TRAINING_DAYS must be a number from 1 to 6, got {raw_missed!r}")
+    raw_follow = env.get("SAMEN_FOLLOW_UP_DAYS", "").strip() or "7"
+    if not raw_follow.isdigit() or not 0 < int(raw_follow) <= 60:
+        raise ConfigError(f"SAMEN_FOLLOW_UP_DAYS must be a number from 1 to 60, got {raw_follow!r}")
     data_dir = Path(env.get("SAMEN_DATA_DIR", "").strip() or "./data")
     if data_dir.exists() and not data_dir.is_dir():
         raise ConfigError(f"SAMEN_DATA_DIR is not a directory: {str(data_dir)!r}")
@@ -105,4 +109,5 @@ def load_settings(env: Mapping[str, str] | None = None, *, require_token: bool =
         api_base_file_url=_url("TELEGRAM_API_BASE_FILE_URL", env.get("TELEGRAM_API_BASE_FILE_URL")),
         send_rate=send_rate,
         max_missed_training_days=int(raw_missed),
+        follow_up_days=int(raw_follow),
     )

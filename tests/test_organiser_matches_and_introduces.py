@@ -207,4 +207,6 @@ async def test_phone_intake_then_claim(bot, cohort):
     assert "al gebruikt" in (await again.send(f"/start {code}"))[-1].text
     data = json.loads((await fatma.send("/mydata"))[-1].file_bytes)
     assert data["person"]["display_name"] == "Mevrouw Fatma"
+    assert [(i["kind"], i["category"], i["voice_seconds"]) for i in data["needs_and_offers"]] == [
+        ("need", "shopping", 12)]
     assert AMAL  # the cohort fixture's other kwartiermaker is untouched

@@ -137,8 +137,9 @@ async def _answer(update: Update, context: BotContext, yes: bool) -> None:
         await refuse(update, context)
         return
     try:
-        result = await introductions.answer(context.services.db, context.services.translations,
-                                            context.person, match_id, yes, context.now())
+        result = await introductions.answer(
+            context.services.db, context.services.translations, context.person, match_id, yes,
+            context.now(), follow_up_days=context.services.settings.follow_up_days)
     except introductions.MatchGone:
         await query.answer(t.gettext("This introduction is no longer possible."),
                            show_alert=True)

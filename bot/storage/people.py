@@ -93,12 +93,33 @@ async def export_rows(conn: aiosqlite.Connection, person_id: int) -> dict[str, A
     audit = await conn.execute_fetchall(
         "SELECT at, action, subject FROM audit_log WHERE actor_id = ? ORDER BY id", (person_id,)
     )
+    items = await conn.execute_fetchall(
+        "SELECT id, kind, category, text, voice_file_id, voice_seconds, status, created_at,"
+        " updated_at FROM item WHERE person_id = ? ORDER BY id", (person_id,))
+    matches = await conn.execute_fetchall(
+        "SELECT m.status, CASE WHEN n.person_id = :me THEN 'need' ELSE 'offer' END AS side,"
+        " CASE WHEN n.person_id = :me THEN m.need_answer ELSE m.offer_answer END AS answer,"
+        " n.category, m.created_at FROM match m JOIN item n ON n.id = m.need_id"
+        " JOIN item o ON o.id = m.offer_id WHERE n.person_id = :me OR o.person_id = :me"
+        " ORDER BY m.id", {"me": person_id})
+    answers = await conn.execute_fetchall(
+        "SELECT e.title, r.occurrence_start, r.answer, r.reason FROM rsvp r"
+        " JOIN event e ON e.id = r.event_id WHERE r.person_id = ? ORDER BY r.answered_at",
+        (person_id,))
+    attendance = await conn.execute_fetchall(
+        "SELECT e.title, a.occurrence_start, a.present FROM attendance a"
+        " JOIN event e ON e.id = a.event_id WHERE a.person_id = ? ORDER BY a.occurrence_start",
+        (person_id,))
     return {
         "person": None if person is None else {
             k: v for k, v in person.__dict__.items() if k not in ("id", "invite_id")
         },
         "invites_created": [dict(r) for r in invites],
         "people_invited": await circle_size(conn, person_id),
+        "needs_and_offers": [dict(r) for r in items],
+        "introductions": [dict(r) for r in matches],
+        "meeting_answers": [dict(r) for r in answers],
+        "attendance": [dict(r) for r in attendance],
         "actions": [dict(r) for r in audit],
     }
 
