@@ -32,7 +32,8 @@ CREATE TABLE item (
     updated_at      TEXT NOT NULL
 );
 CREATE INDEX item_person ON item(person_id);
-CREATE INDEX item_open ON item(kind, status, category);
+CREATE INDEX item_open ON item(kind, status, category, created_at);
+CREATE INDEX item_recent ON item(kind, status, created_at);
 
 CREATE TABLE match (
     id              INTEGER PRIMARY KEY,

@@ -45,13 +45,28 @@ def _candidates(rows: list[tuple]) -> list[Candidate]:
     return [Candidate(r[0], r[1], r[2], r[3], datetime.fromisoformat(r[4])) for r in rows]
 
 
+# A first, cheap pass: the newest needs against the newest offers of each category. Only
+# when it finds fewer than ``limit`` pairs is the whole circle loaded.
+FIRST_NEEDS, FIRST_OFFERS_PER_CATEGORY = 150, 40
+
+
 async def suggestions(db: Database, organiser: Person, now: datetime, limit: int = 5
                       ) -> list[Suggestion]:
     async with db.read() as conn:
-        needs = _candidates(await store.open_candidates(conn, organiser.id, "need"))
-        offers = _candidates(await store.open_candidates(conn, organiser.id, "offer"))
         open_matches = await store.open_per_giver(conn, organiser.id)
         known = await store.known_pairs(conn, organiser.id)
+        needs = _candidates(await store.open_candidates(conn, organiser.id, "need",
+                                                        newest=FIRST_NEEDS))
+        codes = [c.code for c in await item_store.categories(conn)]
+        offers = _candidates(await store.newest_offers_per_category(
+            conn, organiser.id, codes, FIRST_OFFERS_PER_CATEGORY))
+    found = matching.suggest(needs, offers, now=now, open_matches=open_matches, excluded=known,
+                             limit=limit)
+    if len(found) >= limit:
+        return found
+    async with db.read() as conn:
+        needs = _candidates(await store.open_candidates(conn, organiser.id, "need"))
+        offers = _candidates(await store.open_candidates(conn, organiser.id, "offer"))
     return matching.suggest(needs, offers, now=now, open_matches=open_matches, excluded=known,
                             limit=limit)
 

@@ -24,13 +24,37 @@ class Match:
     updated_at: str
 
 
-async def open_candidates(conn: aiosqlite.Connection, organiser_id: int, kind: str
-                          ) -> list[tuple[int, int, str, str, str]]:
-    """(item id, person id, category, language, created_at) of open items in a circle."""
-    rows = await conn.execute_fetchall(
-        "SELECT i.id, i.person_id, i.category, p.language, i.created_at FROM item i"
-        " JOIN person p ON p.id = i.person_id WHERE p.invited_by = ? AND p.role = 'resident'"
-        " AND i.kind = ? AND i.status = 'open'", (organiser_id, kind))
+_CANDIDATES = (
+    "SELECT i.id, i.person_id, i.category, p.language, i.created_at FROM item i"
+    " JOIN person p ON p.id = i.person_id WHERE p.invited_by = :organiser"
+    " AND p.role = 'resident' AND i.kind = :kind AND i.status = 'open'")
+
+
+async def open_candidates(conn: aiosqlite.Connection, organiser_id: int, kind: str,
+                          newest: int | None = None) -> list[tuple[int, int, str, str, str]]:
+    """(item id, person id, category, language, created_at) of open items in a circle;
+    ``newest`` keeps only that many, most recent first."""
+    sql = _CANDIDATES + (" ORDER BY i.created_at DESC LIMIT :newest" if newest else "")
+    rows = await conn.execute_fetchall(sql, {"organiser": organiser_id, "kind": kind,
+                                             "newest": newest})
+    return [tuple(r) for r in rows]
+
+
+async def newest_offers_per_category(conn: aiosqlite.Connection, organiser_id: int,
+                                     categories: list[str], per_category: int
+                                     ) -> list[tuple[int, int, str, str, str]]:
+    """The ``per_category`` newest open offers of each category in a circle (one query; each
+    part walks the (kind, status, category, created_at) index backwards)."""
+    part = ("SELECT * FROM (SELECT i.id, i.person_id, i.category, p.language, i.created_at"
+            " FROM item i JOIN person p ON p.id = i.person_id WHERE i.kind = 'offer'"
+            " AND i.status = 'open' AND i.category = ? AND p.invited_by = ?"
+            " AND p.role = 'resident' ORDER BY i.created_at DESC LIMIT ?)")
+    if not categories:
+        return []
+    params: list[object] = []
+    for code in categories:
+        params += [code, organiser_id, per_category]
+    rows = await conn.execute_fetchall(" UNION ALL ".join([part] * len(categories)), params)
     return [tuple(r) for r in rows]
 
 
