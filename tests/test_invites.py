@@ -157,3 +157,12 @@ async def test_cancel_makes_nothing(bot, trainer):
     replies = await trainer.click("Annuleren")
     assert "Geannuleerd" in replies[-1].text
     assert await bot.rows("SELECT count(*) FROM invite WHERE role = 'organiser'") == [(0,)]
+
+
+def test_invite_codes_never_look_like_a_claim_link(monkeypatch):
+    """A random code starting with the claim prefix would be read as a claim: never made."""
+    from bot.services import invites
+
+    made = iter(["c_looks-like-a-claim-1234", "c_again-a-claim-like-one", "Ab3_normal-code-xyz12"])
+    monkeypatch.setattr(invites.secrets, "token_urlsafe", lambda n: next(made))
+    assert invites.new_code() == "Ab3_normal-code-xyz12"

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot import access
+from bot.services.invites import CLAIM_PREFIX
 from bot.services.membership import CONSENT_VERSION
 from bot.storage import audit, people
 from bot.storage import matches as store
@@ -17,7 +18,6 @@ from bot.storage.people import Person
 
 NAME_MAX = 40
 CLAIM_DAYS = 30
-CLAIM_PREFIX = "c_"
 
 
 class ClaimRefused(Exception):

@@ -34,9 +34,17 @@ class InviteCheck:
     invite: Invite | None = None
 
 
+# Personal claim links (phone intake) share the /start payload with invites; an invite code
+# never starts with this prefix, so the two can never be mistaken for each other.
+CLAIM_PREFIX = "c_"
+
+
 def new_code() -> str:
     """22 URL-safe random characters: 128 bits, nothing personal, well under Telegram's 64."""
-    return secrets.token_urlsafe(16)
+    while True:
+        code = secrets.token_urlsafe(16)
+        if not code.startswith(CLAIM_PREFIX):
+            return code
 
 
 def status_of(invite: Invite | None, now: datetime) -> InviteStatus:
