@@ -107,7 +107,14 @@ async def test_summary_change_remove_stale_buttons_and_bad_input(bot, circle):
     await lina.send_voice()  # a voice message where a button is expected
     await lina.click("🛒 Boodschappen")
     await lina.click("💻 Computer en telefoon")
+    grids = [m for m in lina.inbox if m.text.startswith("🤲 Waar kun je")]
+    assert len(grids) == 3  # asked again after each wrong answer; ticks edit in place
+    assert [label for label, _ in grids[-1].buttons if label.startswith("✅")] == [
+        "✅ 🛒 Boodschappen", "✅ 💻 Computer en telefoon"]
+    old_grid = copy.deepcopy(grids[-1])
     await lina.click("Volgende")
+    await lina.tap("sh:c:money", old_grid)  # the needs grid, while words are asked
+    assert "werkt niet meer" in bot.api.callback_answers[-1]["text"]
     replies = await lina.send("🙂🙂")
     assert "geen woorden" in replies[0].text
     replies = await lina.send("x" * 400)

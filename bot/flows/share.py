@@ -59,20 +59,26 @@ async def _labels(context: BotContext) -> dict[str, str]:
 
 
 # questions -----------------------------------------------------------------------------------
-async def _grid(update: Update, context: BotContext, kind: str) -> None:
+async def _grid_markup(context: BotContext, kind: str) -> InlineKeyboardMarkup:
     t, d = context.t, draft(context)
     labels = await _labels(context)
     picked = set(d["picked"][kind])
     buttons = [_b(("✅ " if code in picked else "") + label, "c", code)
                for code, label in labels.items()]
     rows = [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
-    question = (t.gettext("🤲 What could you use a hand with? Tap one or more.") if kind == "need"
-                else t.gettext("🎁 What could you offer someone else? Tap one or more."))
     last = [_b("➡️ " + t.gettext("Next"), "next")]
     if kind == "offer":
         last.append(_b(t.gettext("Nothing right now"), "none"))
-    await say(update, context, question,
-              reply_markup=InlineKeyboardMarkup([*rows, last, keyboards.cancel_row(t, P)]))
+    return InlineKeyboardMarkup([*rows, last, keyboards.cancel_row(t, P)])
+
+
+async def _grid(update: Update, context: BotContext, kind: str) -> None:
+    t = context.t
+    question = (t.gettext("🤲 What could you use a hand with? Tap one or more.") if kind == "need"
+                else t.gettext("🎁 What could you offer someone else? Tap one or more."))
+    message = await context.bot.send_message(update.effective_chat.id, question,
+                                             reply_markup=await _grid_markup(context, kind))
+    draft(context)["grid"] = message.message_id  # taps on older grids are stale
 
 
 async def ask_needs(update: Update, context: BotContext) -> None:
@@ -148,21 +154,26 @@ async def start(update: Update, context: BotContext) -> int:
 
 # answers --------------------------------------------------------------------------------------
 async def toggled(update: Update, context: BotContext) -> int:
+    """Ticks a category on the grid itself (the message is edited, not sent again)."""
     query = update.callback_query
-    await query.answer()
     d = draft(context)
     kind = d.get("asking", "need")
+    state = NEEDS if kind == "need" else OFFERS
+    if query.message is None or query.message.message_id != d.get("grid"):
+        await query.answer(context.t.gettext(
+            "That button is no longer active. Here is the current question."))
+        await _grid(update, context, kind)
+        return state
+    await query.answer()
     code = cb.arg(query.data, f"{P}:c")
-    labels = await _labels(context)
     picked = d["picked"][kind]
-    if code in labels:
+    if code in await _labels(context):
         if code in picked:
             picked.remove(code)
         else:
             picked.append(code)
-    await remove_keyboard(update)
-    await _grid(update, context, kind)
-    return NEEDS if kind == "need" else OFFERS
+        await query.edit_message_reply_markup(await _grid_markup(context, kind))
+    return state
 
 
 def _queue_new(d: dict, kind: str) -> None:
