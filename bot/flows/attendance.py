@@ -93,13 +93,17 @@ async def picked(update: Update, context: BotContext) -> int:
     return TICK
 
 
-async def ask_tick(update: Update, context: BotContext) -> None:
+def _sheet(context: BotContext) -> InlineKeyboardMarkup:
     t, d = context.t, context.user_data["attendance"]
     rows = [[_b(("✅ " if here else "▫️ ") + d["names"][pid], "t", pid)]
             for pid, here in d["present"].items()]
     rows.append([_b("💾 " + t.gettext("Save"), "save")])
-    await say(update, context, t.gettext("Tap to switch: ✅ was there, ▫️ was not."),
-              reply_markup=InlineKeyboardMarkup([*rows, _cancel(t)]))
+    return InlineKeyboardMarkup([*rows, _cancel(t)])
+
+
+async def ask_tick(update: Update, context: BotContext) -> None:
+    await say(update, context, context.t.gettext("Tap to switch: ✅ was there, ▫️ was not."),
+              reply_markup=_sheet(context))
 
 
 @requires(Action.ATTENDANCE)
@@ -110,8 +114,7 @@ async def toggled(update: Update, context: BotContext) -> int:
     present = context.user_data["attendance"]["present"]
     if pid in present:
         present[pid] = not present[pid]
-    await remove_keyboard(update)
-    await ask_tick(update, context)
+        await query.edit_message_reply_markup(_sheet(context))  # tick in place
     return TICK
 
 

@@ -72,7 +72,7 @@ class AudienceSteps:
         await say(update, context, t.gettext("Whose circle?"), reply_markup=InlineKeyboardMarkup(
             [*rows, keyboards.cancel_row(t, self.prefix)]))
 
-    async def ask_pick(self, update: Update, context: BotContext) -> None:
+    async def _pick_markup(self, context: BotContext) -> InlineKeyboardMarkup:
         t = context.t
         async with context.services.db.read() as conn:
             found = await audiences.candidates(conn, context.role, context.person)
@@ -80,8 +80,11 @@ class AudienceSteps:
         rows = [[self._b(("✅ " if p.id in picked else "▫️ ") + p.display_name, "pk", p.id)]
                 for p in found[:MAX_PICKED]]
         rows.append([self._b("👍 " + t.gettext("Done picking"), "pkd")])
-        await say(update, context, t.gettext("Tap the people it is for."),
-                  reply_markup=InlineKeyboardMarkup([*rows, keyboards.cancel_row(t, self.prefix)]))
+        return InlineKeyboardMarkup([*rows, keyboards.cancel_row(t, self.prefix)])
+
+    async def ask_pick(self, update: Update, context: BotContext) -> None:
+        await say(update, context, context.t.gettext("Tap the people it is for."),
+                  reply_markup=await self._pick_markup(context))
 
     # answers -----------------------------------------------------------------------------------
     async def chosen(self, update: Update, context: BotContext) -> int:
@@ -127,8 +130,9 @@ class AudienceSteps:
             picked.remove(person_id)
         elif person_id in pickable and len(picked) < MAX_PICKED:
             picked.append(person_id)
-        await remove_keyboard(update)
-        await self.ask_pick(update, context)
+        else:
+            return self.pick
+        await query.edit_message_reply_markup(await self._pick_markup(context))  # in place
         return self.pick
 
     async def done(self, update: Update, context: BotContext) -> int:
