@@ -171,6 +171,9 @@ async def test_phone_intake_then_claim(bot, cohort):
     await noor.send("06-123")  # too short
     assert "geen telefoonnummer" in noor.inbox[-2].text
     await noor.send("06 1234 5678")
+    unfinished = json.loads((await noor.send("/mydata"))[-1].file_bytes)
+    assert "Fatma" not in json.dumps(unfinished) and "1234" not in json.dumps(unfinished)
+    await noor.send("06 1234 5678")  # /mydata did not end the intake: the phone once more
     consent = [m.text for m in noor.inbox[-3:]]
     assert "قبل أن نبدأ" in consent[1]
     await noor.click("Ja, ze gaf toestemming")

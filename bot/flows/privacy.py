@@ -20,13 +20,25 @@ def _minutes(context: BotContext) -> int:
     return int(context.now().timestamp() // 60)
 
 
+def _own_drafts(context: BotContext) -> dict:
+    """Unfinished answers that are about the person themselves. Drafts about others (an
+    attendance list, a phone intake, a questionnaire for a resident) stay out of the file."""
+    data = dict(context.user_data or {})
+    for key in ("attendance", "intake"):
+        data.pop(key, None)
+    share = data.get("share")
+    if isinstance(share, dict) and share.get("for") != context.person.id:
+        data.pop("share")
+    return data
+
+
 @requires(Action.MYDATA)
 async def mydata(update: Update, context: BotContext) -> None:
     user_id = update.effective_user.id
     data = await membership.export(
         context.services.db, context.person,
         conversation_state=conversation_states(context, user_id),
-        user_data=dict(context.user_data or {}), now=context.now(),
+        user_data=_own_drafts(context), now=context.now(),
     )
     await context.bot.send_document(
         update.effective_chat.id, data, filename="samenbot-mydata.json",
