@@ -33,6 +33,8 @@ class Action(StrEnum):
     CIRCLE = "circle"
     MATCHES = "matches"
     OVERVIEW = "overview"
+    SESSIONS = "log"
+    PAYMENTS = "payments"
 
 
 _EVERYONE = frozenset(ROLES)
@@ -56,6 +58,8 @@ PERMISSIONS: dict[Action, frozenset[str]] = {
     Action.CIRCLE: frozenset({"organiser"}),
     Action.MATCHES: frozenset({"organiser"}),
     Action.OVERVIEW: frozenset({"trainer", "admin"}),
+    Action.SESSIONS: frozenset({"organiser"}),
+    Action.PAYMENTS: _INVITERS,
 }
 
 # Which roles a role may hand out through an invite.
@@ -95,7 +99,7 @@ def owns_invite(person: Person, role: str | None, invite: Invite) -> bool:
 def commands_for(role: str | None) -> list[Action]:
     """The commands shown in Telegram's menu for a role, in menu order."""
     order = [Action.HELP, Action.SHARE, Action.MINE, Action.AGENDA, Action.CIRCLE,
-             Action.MATCHES, Action.INTAKE, Action.EVENTS, Action.ATTENDANCE, Action.BROADCAST,
-             Action.OVERVIEW, Action.INVITE, Action.LIST_INVITES, Action.LANGUAGE, Action.MYDATA,
-             Action.FORGET]
+             Action.MATCHES, Action.INTAKE, Action.SESSIONS, Action.PAYMENTS, Action.EVENTS,
+             Action.ATTENDANCE, Action.BROADCAST, Action.OVERVIEW, Action.INVITE,
+             Action.LIST_INVITES, Action.LANGUAGE, Action.MYDATA, Action.FORGET]
     return [a for a in order if allowed(role, a)]  # RSVP is a button, not a command

@@ -26,6 +26,7 @@ from bot.flows import (
     mine,
     onboarding,
     privacy,
+    sessions,
     share,
 )
 from bot.flows import help as help_flow
@@ -99,7 +100,7 @@ async def create_application(
 
     app.add_handler(TypeHandler(Update, load_person), group=-10)
     app.add_handler(onboarding.handler())
-    for handler in [*share.handlers(), *mine.handlers(), *circle.handlers(),
+    for handler in [*share.handlers(), *mine.handlers(), *circle.handlers(), *sessions.handlers(),
                     *invites.handlers(), *events.handlers(), *agenda.handlers(),
                     *attendance.handlers(), *broadcast.handlers(), *language.handlers(),
                     *privacy.handlers(), *help_flow.handlers()]:

@@ -31,6 +31,8 @@ class Settings:
     send_rate: float = 25.0  # outbox messages a second, overall
     max_missed_training_days: int = 2
     follow_up_days: int = 7
+    fee_per_session: int = 40  # euro, for a table session with a report
+    fee_max_per_series: int = 240
     locales_dir: Path = field(default=ROOT / "locales")
     migrations_dir: Path = field(default=ROOT / "migrations")
 
@@ -96,6 +98,12 @@ def load_settings(env: Mapping[str, str] | None = None, *, require_token: bool =
     raw_follow = env.get("SAMEN_FOLLOW_UP_DAYS", "").strip() or "7"
     if not raw_follow.isdigit() or not 0 < int(raw_follow) <= 60:
         raise ConfigError(f"SAMEN_FOLLOW_UP_DAYS must be a number from 1 to 60, got {raw_follow!r}")
+    fees = {}
+    for name, default in (("SAMEN_FEE_PER_SESSION", "40"), ("SAMEN_FEE_MAX_PER_SERIES", "240")):
+        raw = env.get(name, "").strip() or default
+        if not raw.isdigit() or not 0 < int(raw) <= 10_000:
+            raise ConfigError(f"{name} must be a whole number of euros, got {raw!r}")
+        fees[name] = int(raw)
     data_dir = Path(env.get("SAMEN_DATA_DIR", "").strip() or "./data")
     if data_dir.exists() and not data_dir.is_dir():
         raise ConfigError(f"SAMEN_DATA_DIR is not a directory: {str(data_dir)!r}")
@@ -110,4 +118,6 @@ def load_settings(env: Mapping[str, str] | None = None, *, require_token: bool =
         send_rate=send_rate,
         max_missed_training_days=int(raw_missed),
         follow_up_days=int(raw_follow),
+        fee_per_session=fees["SAMEN_FEE_PER_SESSION"],
+        fee_max_per_series=fees["SAMEN_FEE_MAX_PER_SERIES"],
     )

@@ -10,15 +10,16 @@ from tests.fakes.journeys import join, make_invite
 
 COMMANDS = ["help", "invite", "invites", "language", "mydata", "forget", "agenda", "event",
             "events", "attendance", "broadcast", "share", "mine", "intake", "circle", "matches",
-            "overview"]
+            "overview", "series", "log", "correct", "payments"]
 BASE = {"help", "language", "mydata", "forget", "agenda"}
 ORGANISE = {"invite", "invites", "event", "events", "attendance"}
 ALLOWED = {
     "visitor": {"help"},
     "resident": BASE | {"share", "mine"},
-    "organiser": BASE | ORGANISE | {"intake", "circle", "matches"},
-    "trainer": BASE | ORGANISE | {"broadcast", "overview"},
-    "admin": BASE | ORGANISE | {"broadcast", "overview"},
+    "organiser": BASE | ORGANISE | {"intake", "circle", "matches", "series", "log", "correct",
+                                    "payments"},
+    "trainer": BASE | ORGANISE | {"broadcast", "overview", "payments"},
+    "admin": BASE | ORGANISE | {"broadcast", "overview", "payments"},
 }
 NOT_REGISTERED = "Je bent nog niet aangemeld"
 NOT_FOR_ROLE = "Dit kan niet in jouw rol"
@@ -48,7 +49,7 @@ async def test_commands_by_role(bot, people, role):
             assert not refused, (role, command, text)
         else:
             assert refused, (role, command, text)
-        if command in ("invite", "event", "broadcast", "share", "intake") and not refused:
+        if command in ("invite", "event", "broadcast", "share", "intake", "series") and not refused:
             await user.click("Annuleren")
 
 
@@ -71,6 +72,8 @@ FORGED = [
     "ev:mv:1",
     "at:pick:1:1796374800",
     "bc:go",
+    "ls:pay:1",
+    "ls:cor:1",
 ]
 
 

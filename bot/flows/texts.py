@@ -50,6 +50,8 @@ def command_description(t: Translator, action: access.Action) -> str:
         access.Action.CIRCLE: t.gettext("Needs and offers in your circle"),
         access.Action.MATCHES: t.gettext("Who could help whom"),
         access.Action.OVERVIEW: t.gettext("Needs and offers in numbers"),
+        access.Action.SESSIONS: t.gettext("Log a table session"),
+        access.Action.PAYMENTS: t.gettext("Money for sessions with a report"),
     }
     return texts[action]
 

@@ -1,0 +1,150 @@
+"""SQL for table-session series, logged sessions and payments."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import aiosqlite
+
+
+@dataclass(frozen=True)
+class Series:
+    id: int
+    organiser_id: int
+    cohost_id: int | None
+    title: str
+    themes: tuple[str, ...]
+    place: str
+    planned: int
+    quiet_noticed_at: str | None
+    created_at: str
+
+
+@dataclass(frozen=True)
+class Session:
+    id: int
+    series_id: int
+    held_on: date
+    attendance: int
+    needs: dict[str, int]
+    offers: dict[str, int]
+    matches_in_room: int
+    remaining: str
+    report_text: str
+    report_voice_id: str | None
+    report_voice_seconds: int | None
+    report_photo_id: str | None
+    report_at: str | None
+    logged_by: int | None
+    created_at: str
+    updated_at: str
+
+    @property
+    def has_report(self) -> bool:
+        return self.report_at is not None
+
+
+def _series(row) -> Series:
+    data = dict(row)
+    data["themes"] = tuple(json.loads(data["themes"]))
+    return Series(**data)
+
+
+def _session(row) -> Session:
+    data = dict(row)
+    data["held_on"] = date.fromisoformat(data["held_on"])
+    data["needs"] = json.loads(data["needs"])
+    data["offers"] = json.loads(data["offers"])
+    return Session(**data)
+
+
+async def insert_series(conn: aiosqlite.Connection, *, organiser_id: int, cohost_id: int | None,
+                        title: str, themes: list[str], place: str, planned: int,
+                        now: datetime) -> int:
+    cur = await conn.execute(
+        "INSERT INTO series (organiser_id, cohost_id, title, themes, place, planned, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (organiser_id, cohost_id, title, json.dumps(themes), place, planned, now.isoformat()))
+    return cur.lastrowid
+
+
+async def series_of(conn: aiosqlite.Connection, person_id: int) -> list[Series]:
+    """Series a kwartiermaker hosts or co-hosts."""
+    rows = await conn.execute_fetchall(
+        "SELECT * FROM series WHERE organiser_id = :p OR cohost_id = :p ORDER BY id",
+        {"p": person_id})
+    return [_series(r) for r in rows]
+
+
+async def series_by_id(conn: aiosqlite.Connection, series_id: int) -> Series | None:
+    cur = await conn.execute("SELECT * FROM series WHERE id = ?", (series_id,))
+    row = await cur.fetchone()
+    return None if row is None else _series(row)
+
+
+async def all_series(conn: aiosqlite.Connection) -> list[Series]:
+    return [_series(r) for r in await conn.execute_fetchall("SELECT * FROM series ORDER BY id")]
+
+
+async def sessions_of(conn: aiosqlite.Connection, series_id: int) -> list[Session]:
+    rows = await conn.execute_fetchall(
+        "SELECT * FROM table_session WHERE series_id = ? ORDER BY held_on, id", (series_id,))
+    return [_session(r) for r in rows]
+
+
+async def session_by_id(conn: aiosqlite.Connection, session_id: int) -> Session | None:
+    cur = await conn.execute("SELECT * FROM table_session WHERE id = ?", (session_id,))
+    row = await cur.fetchone()
+    return None if row is None else _session(row)
+
+
+_COLUMNS = ("held_on", "attendance", "needs", "offers", "matches_in_room", "remaining",
+            "report_text", "report_voice_id", "report_voice_seconds", "report_photo_id",
+            "report_at")
+
+
+def _values(fields: dict) -> list:
+    values = []
+    for column in _COLUMNS:
+        value = fields.get(column)
+        if column in ("needs", "offers"):
+            value = json.dumps(value or {})
+        elif column == "held_on":
+            value = value.isoformat()
+        elif column in ("remaining", "report_text"):
+            value = value or ""
+        elif column == "matches_in_room":
+            value = value or 0
+        values.append(value)
+    return values
+
+
+async def insert_session(conn: aiosqlite.Connection, series_id: int, fields: dict,
+                         logged_by: int, now: datetime) -> int:
+    cur = await conn.execute(
+        f"INSERT INTO table_session (series_id, {', '.join(_COLUMNS)}, logged_by, created_at,"
+        f" updated_at) VALUES ({', '.join('?' * (len(_COLUMNS) + 4))})",
+        [series_id, *_values(fields), logged_by, now.isoformat(), now.isoformat()])
+    return cur.lastrowid
+
+
+async def update_session(conn: aiosqlite.Connection, session_id: int, fields: dict,
+                         logged_by: int, now: datetime) -> None:
+    sets = ", ".join(f"{c} = ?" for c in _COLUMNS)
+    await conn.execute(
+        f"UPDATE table_session SET {sets}, logged_by = ?, updated_at = ? WHERE id = ?",
+        [*_values(fields), logged_by, now.isoformat(), session_id])
+
+
+async def paid_cents(conn: aiosqlite.Connection, series_id: int) -> int:
+    cur = await conn.execute("SELECT coalesce(sum(amount_cents), 0) FROM payment"
+                             " WHERE series_id = ?", (series_id,))
+    return int((await cur.fetchone())[0])
+
+
+async def insert_payment(conn: aiosqlite.Connection, series_id: int, amount_cents: int,
+                         paid_by: int, now: datetime) -> None:
+    await conn.execute("INSERT INTO payment (series_id, amount_cents, paid_by, paid_at)"
+                       " VALUES (?, ?, ?, ?)", (series_id, amount_cents, paid_by, now.isoformat()))
