@@ -35,6 +35,9 @@ class Action(StrEnum):
     OVERVIEW = "overview"
     SESSIONS = "log"
     PAYMENTS = "payments"
+    VOUCHER = "voucher"
+    LOGBOOK = "logbook"
+    DECIDE = "table"
 
 
 _EVERYONE = frozenset(ROLES)
@@ -60,6 +63,9 @@ PERMISSIONS: dict[Action, frozenset[str]] = {
     Action.OVERVIEW: frozenset({"trainer", "admin"}),
     Action.SESSIONS: frozenset({"organiser"}),
     Action.PAYMENTS: _INVITERS,
+    Action.VOUCHER: frozenset({"organiser"}),
+    Action.LOGBOOK: frozenset({"organiser"}),
+    Action.DECIDE: frozenset({"trainer", "admin"}),
 }
 
 # Which roles a role may hand out through an invite.
@@ -99,7 +105,8 @@ def owns_invite(person: Person, role: str | None, invite: Invite) -> bool:
 def commands_for(role: str | None) -> list[Action]:
     """The commands shown in Telegram's menu for a role, in menu order."""
     order = [Action.HELP, Action.SHARE, Action.MINE, Action.AGENDA, Action.CIRCLE,
-             Action.MATCHES, Action.INTAKE, Action.SESSIONS, Action.PAYMENTS, Action.EVENTS,
+             Action.MATCHES, Action.INTAKE, Action.SESSIONS, Action.PAYMENTS, Action.VOUCHER,
+             Action.LOGBOOK, Action.DECIDE, Action.EVENTS,
              Action.ATTENDANCE, Action.BROADCAST, Action.OVERVIEW, Action.INVITE,
              Action.LIST_INVITES, Action.LANGUAGE, Action.MYDATA, Action.FORGET]
     return [a for a in order if allowed(role, a)]  # RSVP is a button, not a command

@@ -26,6 +26,7 @@ from bot.flows import (
     mine,
     onboarding,
     privacy,
+    programme,
     sessions,
     share,
 )
@@ -33,7 +34,8 @@ from bot.flows import help as help_flow
 from bot.flows.common import load_person, say
 from bot.i18n import Translations
 from bot.services import events as event_service
-from bot.services import introductions
+from bot.services import introductions, notices
+from bot.services import programme as programme_service
 from bot.storage.db import Database
 from bot.storage.migrations import migrate
 from bot.storage.persistence import SqlitePersistence
@@ -101,6 +103,7 @@ async def create_application(
     app.add_handler(TypeHandler(Update, load_person), group=-10)
     app.add_handler(onboarding.handler())
     for handler in [*share.handlers(), *mine.handlers(), *circle.handlers(), *sessions.handlers(),
+                    *programme.handlers(),
                     *invites.handlers(), *events.handlers(), *agenda.handlers(),
                     *attendance.handlers(), *broadcast.handlers(), *language.handlers(),
                     *privacy.handlers(), *help_flow.handlers()]:
@@ -158,8 +161,14 @@ async def _broadcast_tick(context: BotContext) -> None:
 
 
 async def _digest_tick(context: BotContext) -> None:
+    """Daily, at 18:00: the kwartiermakers' digests and the trainers' quiet-series notices."""
     services = context.application.bot_data["services"]
-    if await introductions.send_digests(services.db, services.translations, services.clock()):
+    now = services.clock()
+    sent = await introductions.send_digests(services.db, services.translations, now)
+    sent += await programme_service.notice_quiet_series(
+        services.db, services.translations, now, services.settings.series_quiet_days,
+        notices.quiet_series)
+    if sent:
         services.delivery.wake.set()
 
 

@@ -33,6 +33,9 @@ class Settings:
     follow_up_days: int = 7
     fee_per_session: int = 40  # euro, for a table session with a report
     fee_max_per_series: int = 240
+    voucher_max: int = 500  # euro
+    voucher_count: int = 15  # vouchers the programme can grant
+    series_quiet_days: int = 21
     locales_dir: Path = field(default=ROOT / "locales")
     migrations_dir: Path = field(default=ROOT / "migrations")
 
@@ -99,10 +102,12 @@ def load_settings(env: Mapping[str, str] | None = None, *, require_token: bool =
     if not raw_follow.isdigit() or not 0 < int(raw_follow) <= 60:
         raise ConfigError(f"SAMEN_FOLLOW_UP_DAYS must be a number from 1 to 60, got {raw_follow!r}")
     fees = {}
-    for name, default in (("SAMEN_FEE_PER_SESSION", "40"), ("SAMEN_FEE_MAX_PER_SERIES", "240")):
+    for name, default in (("SAMEN_FEE_PER_SESSION", "40"), ("SAMEN_FEE_MAX_PER_SERIES", "240"),
+                          ("SAMEN_VOUCHER_MAX", "500"), ("SAMEN_VOUCHER_COUNT", "15"),
+                          ("SAMEN_SERIES_QUIET_DAYS", "21")):
         raw = env.get(name, "").strip() or default
         if not raw.isdigit() or not 0 < int(raw) <= 10_000:
-            raise ConfigError(f"{name} must be a whole number of euros, got {raw!r}")
+            raise ConfigError(f"{name} must be a whole positive number, got {raw!r}")
         fees[name] = int(raw)
     data_dir = Path(env.get("SAMEN_DATA_DIR", "").strip() or "./data")
     if data_dir.exists() and not data_dir.is_dir():
@@ -120,4 +125,7 @@ def load_settings(env: Mapping[str, str] | None = None, *, require_token: bool =
         follow_up_days=int(raw_follow),
         fee_per_session=fees["SAMEN_FEE_PER_SESSION"],
         fee_max_per_series=fees["SAMEN_FEE_MAX_PER_SERIES"],
+        voucher_max=fees["SAMEN_VOUCHER_MAX"],
+        voucher_count=fees["SAMEN_VOUCHER_COUNT"],
+        series_quiet_days=fees["SAMEN_SERIES_QUIET_DAYS"],
     )

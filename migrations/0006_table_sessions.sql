@@ -41,3 +41,35 @@ CREATE TABLE payment (
     paid_by         INTEGER REFERENCES person(id) ON DELETE SET NULL,
     paid_at         TEXT NOT NULL
 );
+
+CREATE TABLE voucher (
+    id              INTEGER PRIMARY KEY,
+    organiser_id    INTEGER NOT NULL REFERENCES person(id) ON DELETE CASCADE,
+    series_id       INTEGER REFERENCES series(id) ON DELETE SET NULL,
+    amount_cents    INTEGER NOT NULL CHECK (amount_cents > 0),
+    purpose         TEXT NOT NULL,
+    status          TEXT NOT NULL DEFAULT 'requested'
+                    CHECK (status IN ('requested', 'approved', 'rejected', 'paid')),
+    reason          TEXT,
+    decided_by      INTEGER REFERENCES person(id) ON DELETE SET NULL,
+    decided_at      TEXT,
+    paid_at         TEXT,
+    created_at      TEXT NOT NULL
+);
+
+-- A kwartiermaker's private reflections: only they see them.
+CREATE TABLE logbook (
+    id              INTEGER PRIMARY KEY,
+    person_id       INTEGER NOT NULL REFERENCES person(id) ON DELETE CASCADE,
+    text            TEXT NOT NULL DEFAULT '',
+    voice_id        TEXT,
+    voice_seconds   INTEGER,
+    created_at      TEXT NOT NULL
+);
+
+-- The apprentice certificate after the training days, recorded by a trainer.
+CREATE TABLE certificate (
+    person_id       INTEGER PRIMARY KEY REFERENCES person(id) ON DELETE CASCADE,
+    recorded_by     INTEGER REFERENCES person(id) ON DELETE SET NULL,
+    recorded_at     TEXT NOT NULL
+);

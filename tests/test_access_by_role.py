@@ -10,16 +10,19 @@ from tests.fakes.journeys import join, make_invite
 
 COMMANDS = ["help", "invite", "invites", "language", "mydata", "forget", "agenda", "event",
             "events", "attendance", "broadcast", "share", "mine", "intake", "circle", "matches",
-            "overview", "series", "log", "correct", "payments"]
+            "overview", "series", "log", "correct", "payments", "voucher", "logbook", "vouchers",
+            "certify", "table"]
 BASE = {"help", "language", "mydata", "forget", "agenda"}
 ORGANISE = {"invite", "invites", "event", "events", "attendance"}
 ALLOWED = {
     "visitor": {"help"},
     "resident": BASE | {"share", "mine"},
     "organiser": BASE | ORGANISE | {"intake", "circle", "matches", "series", "log", "correct",
-                                    "payments"},
-    "trainer": BASE | ORGANISE | {"broadcast", "overview", "payments"},
-    "admin": BASE | ORGANISE | {"broadcast", "overview", "payments"},
+                                    "payments", "voucher", "logbook"},
+    "trainer": BASE | ORGANISE | {"broadcast", "overview", "payments", "vouchers", "certify",
+                                  "table"},
+    "admin": BASE | ORGANISE | {"broadcast", "overview", "payments", "vouchers", "certify",
+                                "table"},
 }
 NOT_REGISTERED = "Je bent nog niet aangemeld"
 NOT_FOR_ROLE = "Dit kan niet in jouw rol"
@@ -49,7 +52,8 @@ async def test_commands_by_role(bot, people, role):
             assert not refused, (role, command, text)
         else:
             assert refused, (role, command, text)
-        if command in ("invite", "event", "broadcast", "share", "intake", "series") and not refused:
+        if command in ("invite", "event", "broadcast", "share", "intake", "series", "voucher",
+                       "logbook") and not refused:
             await user.click("Annuleren")
 
 
@@ -74,6 +78,11 @@ FORGED = [
     "bc:go",
     "ls:pay:1",
     "ls:cor:1",
+    "vo:ok:1",
+    "vo:paid:1",
+    "vo:no:1",
+    "vo:csv",
+    "vo:cert:2",
 ]
 
 

@@ -52,6 +52,9 @@ def command_description(t: Translator, action: access.Action) -> str:
         access.Action.OVERVIEW: t.gettext("Needs and offers in numbers"),
         access.Action.SESSIONS: t.gettext("Log a table session"),
         access.Action.PAYMENTS: t.gettext("Money for sessions with a report"),
+        access.Action.VOUCHER: t.gettext("Request a voucher"),
+        access.Action.LOGBOOK: t.gettext("Your private logbook"),
+        access.Action.DECIDE: t.gettext("Overview of the kwartiermakers"),
     }
     return texts[action]
 

@@ -167,3 +167,23 @@ def digest(t: Translator, needs: dict[str, int], offers: dict[str, int],
                      .format(count=sum(offers.values())) + ": " + listing(offers))
     lines.append(t.gettext("/circle shows them, /matches suggests who could help whom."))
     return text_payload("\n".join(lines))
+
+
+# the programme -----------------------------------------------------------------------------------
+def voucher_decided(t: Translator, voucher, status: str, reason: str | None) -> dict[str, Any]:
+    amount = t.format_money(voucher.amount_cents / 100)
+    text = {
+        "approved": t.gettext("🎟 Your voucher of {amount} is approved: {purpose}"),
+        "rejected": t.gettext("🎟 Your voucher of {amount} was not approved: {purpose}"),
+        "paid": t.gettext("🎟 Your voucher of {amount} is paid: {purpose}"),
+    }[status].format(amount=amount, purpose=voucher.purpose)
+    if reason:
+        text += "\n" + t.gettext("Reason: {reason}").format(reason=reason)
+    return text_payload(text)
+
+
+def quiet_series(t: Translator, organiser: str, title: str, days: int) -> dict[str, Any]:
+    return text_payload(t.ngettext(
+        "⏸ No session logged for {days} day in the series \"{title}\" of {organiser}.",
+        "⏸ No session logged for {days} days in the series \"{title}\" of {organiser}.",
+        days).format(days=days, title=title, organiser=organiser))

@@ -110,7 +110,19 @@ async def export_rows(conn: aiosqlite.Connection, person_id: int) -> dict[str, A
         "SELECT e.title, a.occurrence_start, a.present FROM attendance a"
         " JOIN event e ON e.id = a.event_id WHERE a.person_id = ? ORDER BY a.occurrence_start",
         (person_id,))
+    logbook = await conn.execute_fetchall(
+        "SELECT text, voice_id, voice_seconds, created_at FROM logbook WHERE person_id = ?"
+        " ORDER BY id", (person_id,))
+    vouchers = await conn.execute_fetchall(
+        "SELECT amount_cents, purpose, status, reason, created_at FROM voucher"
+        " WHERE organiser_id = ? ORDER BY id", (person_id,))
+    series = await conn.execute_fetchall(
+        "SELECT title, themes, place, planned, created_at FROM series WHERE organiser_id = ?"
+        " ORDER BY id", (person_id,))
     return {
+        "logbook": [dict(r) for r in logbook],
+        "vouchers": [dict(r) for r in vouchers],
+        "series": [dict(r) for r in series],
         "person": None if person is None else {
             k: v for k, v in person.__dict__.items() if k not in ("id", "invite_id")
         },

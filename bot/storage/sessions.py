@@ -148,3 +148,89 @@ async def insert_payment(conn: aiosqlite.Connection, series_id: int, amount_cent
                          paid_by: int, now: datetime) -> None:
     await conn.execute("INSERT INTO payment (series_id, amount_cents, paid_by, paid_at)"
                        " VALUES (?, ?, ?, ?)", (series_id, amount_cents, paid_by, now.isoformat()))
+
+
+# vouchers, logbook, certificates ----------------------------------------------------------------
+@dataclass(frozen=True)
+class Voucher:
+    id: int
+    organiser_id: int
+    series_id: int | None
+    amount_cents: int
+    purpose: str
+    status: str
+    reason: str | None
+    decided_by: int | None
+    decided_at: str | None
+    paid_at: str | None
+    created_at: str
+
+
+async def insert_voucher(conn: aiosqlite.Connection, *, organiser_id: int, series_id: int | None,
+                         amount_cents: int, purpose: str, now: datetime) -> int:
+    cur = await conn.execute(
+        "INSERT INTO voucher (organiser_id, series_id, amount_cents, purpose, created_at)"
+        " VALUES (?, ?, ?, ?, ?)", (organiser_id, series_id, amount_cents, purpose,
+                                    now.isoformat()))
+    return cur.lastrowid
+
+
+async def voucher_by_id(conn: aiosqlite.Connection, voucher_id: int) -> Voucher | None:
+    cur = await conn.execute("SELECT * FROM voucher WHERE id = ?", (voucher_id,))
+    row = await cur.fetchone()
+    return None if row is None else Voucher(**dict(row))
+
+
+async def vouchers(conn: aiosqlite.Connection, organiser_id: int | None = None) -> list[Voucher]:
+    if organiser_id is None:
+        rows = await conn.execute_fetchall("SELECT * FROM voucher ORDER BY id")
+    else:
+        rows = await conn.execute_fetchall(
+            "SELECT * FROM voucher WHERE organiser_id = ? ORDER BY id", (organiser_id,))
+    return [Voucher(**dict(r)) for r in rows]
+
+
+async def granted_count(conn: aiosqlite.Connection) -> int:
+    cur = await conn.execute("SELECT count(*) FROM voucher WHERE status IN ('approved', 'paid')")
+    return int((await cur.fetchone())[0])
+
+
+async def set_voucher(conn: aiosqlite.Connection, voucher_id: int, *, status: str,
+                      from_status: str, by: int, now: datetime, reason: str | None = None
+                      ) -> bool:
+    """Moves a voucher on, only from the status it had when the trainer looked."""
+    column = "paid_at" if status == "paid" else "decided_at"
+    cur = await conn.execute(
+        f"UPDATE voucher SET status = ?, reason = coalesce(?, reason),"
+        f" decided_by = ?, {column} = ? WHERE id = ? AND status = ?",
+        (status, reason, by, now.isoformat(), voucher_id, from_status))
+    return cur.rowcount == 1
+
+
+async def add_logbook(conn: aiosqlite.Connection, person_id: int, text: str,
+                      voice_id: str | None, voice_seconds: int | None, now: datetime) -> None:
+    await conn.execute("INSERT INTO logbook (person_id, text, voice_id, voice_seconds,"
+                       " created_at) VALUES (?, ?, ?, ?, ?)",
+                       (person_id, text, voice_id, voice_seconds, now.isoformat()))
+
+
+async def logbook(conn: aiosqlite.Connection, person_id: int) -> list[dict]:
+    rows = await conn.execute_fetchall(
+        "SELECT text, voice_id, voice_seconds, created_at FROM logbook WHERE person_id = ?"
+        " ORDER BY id", (person_id,))
+    return [dict(r) for r in rows]
+
+
+async def certify(conn: aiosqlite.Connection, person_id: int, by: int, now: datetime) -> bool:
+    cur = await conn.execute("INSERT OR IGNORE INTO certificate (person_id, recorded_by,"
+                             " recorded_at) VALUES (?, ?, ?)", (person_id, by, now.isoformat()))
+    return cur.rowcount == 1
+
+
+async def certified(conn: aiosqlite.Connection) -> set[int]:
+    return {r[0] for r in await conn.execute_fetchall("SELECT person_id FROM certificate")}
+
+
+async def set_quiet_noticed(conn: aiosqlite.Connection, series_id: int, now: datetime) -> None:
+    await conn.execute("UPDATE series SET quiet_noticed_at = ? WHERE id = ?",
+                       (now.isoformat(), series_id))

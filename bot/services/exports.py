@@ -1,0 +1,47 @@
+"""The overview as a CSV file and as an XLSX workbook, from the same rows."""
+
+from __future__ import annotations
+
+import csv
+import io
+from decimal import Decimal
+
+from openpyxl import Workbook
+
+from bot.i18n import Translator
+from bot.services.programme import OverviewRow
+
+
+def headers(t: Translator) -> list[str]:
+    return [t.gettext("Kwartiermaker"), t.gettext("Stage"), t.gettext("Series"),
+            t.gettext("Themes"), t.gettext("Planned"), t.gettext("Sessions logged"),
+            t.gettext("With report"), t.gettext("People reached"), t.gettext("Needs"),
+            t.gettext("Offers"), t.gettext("Matches"), t.gettext("Remaining needs"),
+            t.gettext("Voucher"), t.gettext("Amount due (EUR)")]
+
+
+def values(row: OverviewRow, stage: str, themes: str, voucher: str) -> list:
+    return [row.organiser, stage, row.series, themes, row.planned, row.logged, row.with_report,
+            row.reached, row.needs, row.offers, row.matches, row.remaining, voucher,
+            Decimal(row.due_cents) / 100]
+
+
+def to_csv(head: list[str], lines: list[list]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(head)
+    writer.writerows([[f"{v:.2f}" if isinstance(v, Decimal) else v for v in line]
+                      for line in lines])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # the BOM lets Excel read UTF-8
+
+
+def to_xlsx(head: list[str], lines: list[list], title: str) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = title[:31]
+    sheet.append(head)
+    for line in lines:
+        sheet.append([float(v) if isinstance(v, Decimal) else v for v in line])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

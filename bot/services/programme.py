@@ -1,0 +1,200 @@
+"""The programme around the table sessions: vouchers, the private logbook, the apprentice
+certificate, each kwartiermaker's stage, the overview (the report's Table 1) and the notice
+when a series has gone quiet."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot import access
+from bot.i18n import Translations
+from bot.services.sessions import Fees, _money
+from bot.storage import audit, outbox, people
+from bot.storage import events as event_store
+from bot.storage import sessions as store
+from bot.storage.db import Database
+from bot.storage.people import Person
+from bot.storage.sessions import Voucher
+
+PURPOSE_MAX = 300
+
+
+class VoucherRefused(Exception):
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason  # too_much, none_left, already_decided
+
+
+def _trainer(role: str | None) -> None:
+    if role not in ("trainer", "admin"):
+        raise access.AccessDenied("trainers only")
+
+
+async def request_voucher(db: Database, organiser: Person, role: str | None, *,
+                          amount_cents: int, purpose: str, series_id: int | None,
+                          max_cents: int, count: int, now: datetime) -> int:
+    if role != "organiser":
+        raise access.AccessDenied("kwartiermakers only")
+    if not 0 < amount_cents <= max_cents:
+        raise VoucherRefused("too_much")
+    async with db.tx() as conn:
+        if series_id is not None:
+            series = await store.series_by_id(conn, series_id)
+            if series is None or organiser.id not in (series.organiser_id, series.cohost_id):
+                raise access.AccessDenied("not your series")
+        if await store.granted_count(conn) >= count:
+            raise VoucherRefused("none_left")
+        voucher_id = await store.insert_voucher(conn, organiser_id=organiser.id,
+                                                series_id=series_id, amount_cents=amount_cents,
+                                                purpose=purpose[:PURPOSE_MAX], now=now)
+        await audit.record(conn, now=now, actor_id=organiser.id, action="voucher.request",
+                           subject=f"voucher:{voucher_id}")
+    return voucher_id
+
+
+async def my_vouchers(db: Database, organiser: Person) -> list[Voucher]:
+    async with db.read() as conn:
+        return await store.vouchers(conn, organiser.id)
+
+
+async def all_vouchers(db: Database, role: str | None) -> list[tuple[Voucher, str]]:
+    _trainer(role)
+    async with db.read() as conn:
+        result = []
+        for voucher in await store.vouchers(conn):
+            organiser = await people.by_id(conn, voucher.organiser_id)
+            result.append((voucher, organiser.display_name if organiser else "?"))
+    return result
+
+
+async def decide_voucher(db: Database, translations: Translations, trainer: Person,
+                         role: str | None, voucher_id: int, *, status: str, count: int,
+                         now: datetime, reason: str | None = None, render=None) -> Voucher:
+    """approved/rejected (from requested) or paid (from approved); the organiser is told."""
+    _trainer(role)
+    from_status = {"approved": "requested", "rejected": "requested", "paid": "approved"}[status]
+    async with db.tx() as conn:
+        voucher = await store.voucher_by_id(conn, voucher_id)
+        if voucher is None:
+            raise access.AccessDenied("no such voucher")
+        if voucher.status != from_status:
+            raise VoucherRefused("already_decided")
+        if status == "approved" and await store.granted_count(conn) >= count:
+            raise VoucherRefused("none_left")
+        await store.set_voucher(conn, voucher_id, status=status, from_status=from_status,
+                                by=trainer.id, now=now, reason=reason)
+        organiser = await people.by_id(conn, voucher.organiser_id)
+        if render is not None and organiser is not None and organiser.telegram_id is not None:
+            t = translations.for_language(organiser.language)
+            await outbox.enqueue(conn, person_id=organiser.id, chat_id=organiser.telegram_id,
+                                 kind="notice", ref=f"voucher:{voucher_id}", due_at=now,
+                                 now=now, payload=render(t, voucher, status, reason))
+        await audit.record(conn, now=now, actor_id=trainer.id, action=f"voucher.{status}",
+                           subject=f"voucher:{voucher_id}")
+        return await store.voucher_by_id(conn, voucher_id)
+
+
+async def add_to_logbook(db: Database, person: Person, role: str | None, *, text: str = "",
+                         voice_id: str | None = None, voice_seconds: int | None = None,
+                         now: datetime) -> None:
+    if role != "organiser":
+        raise access.AccessDenied("kwartiermakers only")
+    async with db.tx() as conn:
+        await store.add_logbook(conn, person.id, text[:2000], voice_id, voice_seconds, now)
+
+
+async def logbook(db: Database, person: Person) -> list[dict]:
+    async with db.read() as conn:
+        return await store.logbook(conn, person.id)
+
+
+async def certify(db: Database, trainer: Person, role: str | None, organiser_id: int,
+                  now: datetime) -> bool:
+    _trainer(role)
+    async with db.tx() as conn:
+        organiser = await people.by_id(conn, organiser_id)
+        if organiser is None or organiser.role != "organiser":
+            raise access.AccessDenied("not a kwartiermaker")
+        done = await store.certify(conn, organiser_id, trainer.id, now)
+        if done:
+            await audit.record(conn, now=now, actor_id=trainer.id, action="certificate.record",
+                               subject=f"person:{organiser_id}")
+    return done
+
+
+@dataclass(frozen=True)
+class OverviewRow:
+    """One line of the report's Table 1: a series (or a kwartiermaker without one)."""
+
+    organiser: str
+    stage: str  # in_training, apprentice, journeyman, master
+    series: str
+    themes: tuple[str, ...]
+    planned: int
+    logged: int
+    with_report: int
+    reached: int
+    needs: int
+    offers: int
+    matches: int
+    remaining: int
+    voucher: str  # status of the latest voucher, or ""
+    due_cents: int
+
+
+async def overview(db: Database, role: str | None, fees: Fees) -> list[OverviewRow]:
+    _trainer(role)
+    rows = []
+    async with db.read() as conn:
+        certified = await store.certified(conn)
+        vouchers = await store.vouchers(conn)
+        for organiser in await event_store.audience(conn, "organisers", None):
+            own = [s for s in await store.all_series(conn) if s.organiser_id == organiser.id]
+            money = [await _money(conn, s, fees) for s in own]
+            stage = ("master" if any(m.with_report >= m.series.planned for m in money)
+                     else "journeyman" if any(m.logged for m in money)
+                     else "apprentice" if organiser.id in certified else "in_training")
+            latest = [v for v in vouchers if v.organiser_id == organiser.id]
+            voucher = latest[-1].status if latest else ""
+            if not own:
+                rows.append(OverviewRow(organiser.display_name, stage, "", (), 0, 0, 0, 0, 0, 0,
+                                        0, 0, voucher, 0))
+            for m in money:
+                logs = await store.sessions_of(conn, m.series.id)
+                rows.append(OverviewRow(
+                    organiser.display_name, stage, m.series.title, m.series.themes,
+                    m.series.planned, m.logged, m.with_report, sum(s.attendance for s in logs),
+                    sum(sum(s.needs.values()) for s in logs),
+                    sum(sum(s.offers.values()) for s in logs),
+                    sum(s.matches_in_room for s in logs),
+                    sum(1 for s in logs if s.remaining), voucher, m.due_cents))
+    return rows
+
+
+async def notice_quiet_series(db: Database, translations: Translations, now: datetime,
+                              quiet_days: int, render) -> int:
+    """Tells the trainers, once per quiet spell, about series with no session for a while."""
+    told = 0
+    async with db.tx() as conn:
+        trainers = [p for p in await event_store.audience(conn, "everyone", None)
+                    if p.role == "trainer"]
+        for series in await store.all_series(conn):
+            logs = await store.sessions_of(conn, series.id)
+            last = max((datetime.fromisoformat(s.created_at) for s in logs),
+                       default=datetime.fromisoformat(series.created_at))
+            if now - last < timedelta(days=quiet_days):
+                continue
+            if series.quiet_noticed_at and datetime.fromisoformat(series.quiet_noticed_at) > last:
+                continue
+            organiser = await people.by_id(conn, series.organiser_id)
+            for trainer in trainers:
+                t = translations.for_language(trainer.language)
+                await outbox.enqueue(conn, person_id=trainer.id, chat_id=trainer.telegram_id,
+                                     kind="notice", ref=f"quiet:{series.id}", due_at=now, now=now,
+                                     payload=render(t, organiser.display_name if organiser
+                                                    else "?", series.title,
+                                                    (now - last).days))
+            await store.set_quiet_noticed(conn, series.id, now)
+            told += 1
+    return told
