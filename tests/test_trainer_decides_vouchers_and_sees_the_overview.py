@@ -115,7 +115,8 @@ async def test_stages_overview_and_exports_match_the_data(bot, cohort):
     rows = list(csv.reader(io.StringIO(replies[-1].file_bytes.decode("utf-8-sig"))))
     assert rows[0][:3] == ["Kwartiermaker", "Fase", "Reeks"]
     noor_row = next(r for r in rows if r[0] == "Noor")
-    assert noor_row == ["Noor", "meester", "Naaiatelier", "skills", "4", "4", "4", "20", "4",
+    assert noor_row == ["Noor", "meester", "Naaiatelier", "🎨 Vaardigheden delen", "4", "4",
+                        "4", "20", "4",
                         "4", "4", "0", "aangevraagd", "160.00"]
     replies = await trainer.click("XLSX")
     sheet = load_workbook(io.BytesIO(replies[-1].file_bytes)).active

@@ -340,9 +340,12 @@ async def certify(update: Update, context: BotContext) -> None:
               else context.t.gettext("That was already done."))
 
 
-def _lines(t: Translator, rows) -> list[list]:
+async def _lines(context: BotContext, rows) -> list[list]:
+    t = context.t
+    labels = {c.code: c.label(t) for c in await sharing.categories(context.services.db)}
     return [exports.values(r, stage_label(t, r.stage),
-                           ", ".join(r.themes), status_label(t, r.voucher)) for r in rows]
+                           ", ".join(labels.get(code, code) for code in r.themes),
+                           status_label(t, r.voucher)) for r in rows]
 
 
 @requires(Action.DECIDE)
@@ -372,7 +375,7 @@ async def export(update: Update, context: BotContext) -> None:
     await query.answer()
     t = context.t
     rows = await programme.overview(context.services.db, context.role, fees(context))
-    head, lines = exports.headers(t), _lines(t, rows)
+    head, lines = exports.headers(t), await _lines(context, rows)
     if query.data == f"{P}:csv":
         data, name = exports.to_csv(head, lines), "samenbot-overview.csv"
     else:
