@@ -38,7 +38,7 @@ class Console:
         self.app: Application | None = None
         self.users: dict[int, SimulatedUser] = {}
         self.seen: dict[int, int] = {}  # how many of each chat's messages were printed
-        self.texts_seen: dict[int, str] = {}  # message id → text as last printed
+        self.texts_seen: dict[int, str] = {}  # message id → text and buttons as last printed
         self.current = first_user
         self.out_dir = settings.data_dir / "console"
 
@@ -70,14 +70,24 @@ class Console:
         outbox delivered meanwhile (reminders, broadcasts)."""
         inbox = self.api.chat(self.current)
         start = self.seen.get(self.current, 0)
-        for message in inbox[:start]:  # a status message whose text changed, like a report
-            if message.text != self.texts_seen.get(message.message_id, message.text):
+        for message in inbox[:start]:
+            # Changed since printed: a status message counting up, or a grid ticked in place.
+            # A keyboard that only disappeared is not worth a reprint.
+            changed = self._shown(message) != self.texts_seen.get(message.message_id)
+            if changed and (message.buttons or message.text != self._last_text(message)):
                 print("✏️ " + self.render(message))
         for message in inbox[start:]:
             print(self.render(message))
         for message in inbox:
-            self.texts_seen[message.message_id] = message.text
+            self.texts_seen[message.message_id] = self._shown(message)
         self.seen[self.current] = len(inbox)
+
+    @staticmethod
+    def _shown(message: SentMessage) -> str:
+        return message.text + "\x00" + repr(message.buttons)
+
+    def _last_text(self, message: SentMessage) -> str:
+        return self.texts_seen.get(message.message_id, "").split("\x00")[0]
 
     def render(self, message: SentMessage) -> str:
         lines = []
