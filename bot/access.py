@@ -38,6 +38,7 @@ class Action(StrEnum):
     VOUCHER = "voucher"
     LOGBOOK = "logbook"
     DECIDE = "table"
+    FIND = "find"
 
 
 _EVERYONE = frozenset(ROLES)
@@ -66,6 +67,7 @@ PERMISSIONS: dict[Action, frozenset[str]] = {
     Action.VOUCHER: frozenset({"organiser"}),
     Action.LOGBOOK: frozenset({"organiser"}),
     Action.DECIDE: frozenset({"trainer", "admin"}),
+    Action.FIND: _EVERYONE,
 }
 
 # Which roles a role may hand out through an invite.
@@ -104,7 +106,7 @@ def owns_invite(person: Person, role: str | None, invite: Invite) -> bool:
 
 def commands_for(role: str | None) -> list[Action]:
     """The commands shown in Telegram's menu for a role, in menu order."""
-    order = [Action.HELP, Action.SHARE, Action.MINE, Action.AGENDA, Action.CIRCLE,
+    order = [Action.HELP, Action.FIND, Action.SHARE, Action.MINE, Action.AGENDA, Action.CIRCLE,
              Action.MATCHES, Action.INTAKE, Action.SESSIONS, Action.PAYMENTS, Action.VOUCHER,
              Action.LOGBOOK, Action.DECIDE, Action.EVENTS,
              Action.ATTENDANCE, Action.BROADCAST, Action.OVERVIEW, Action.INVITE,

@@ -29,6 +29,7 @@ from bot.flows import (
     programme,
     sessions,
     share,
+    socialmap,
 )
 from bot.flows import help as help_flow
 from bot.flows.common import load_person, say
@@ -103,7 +104,7 @@ async def create_application(
     app.add_handler(TypeHandler(Update, load_person), group=-10)
     app.add_handler(onboarding.handler())
     for handler in [*share.handlers(), *mine.handlers(), *circle.handlers(), *sessions.handlers(),
-                    *programme.handlers(),
+                    *programme.handlers(), *socialmap.handlers(),
                     *invites.handlers(), *events.handlers(), *agenda.handlers(),
                     *attendance.handlers(), *broadcast.handlers(), *language.handlers(),
                     *privacy.handlers(), *help_flow.handlers()]:

@@ -7,6 +7,7 @@ import asyncio
 import logging
 import signal
 import sys
+from pathlib import Path
 
 from telegram.error import InvalidToken, NetworkError
 
@@ -50,6 +51,34 @@ async def _migrate(settings: Settings) -> None:
     print("applied: " + ", ".join(applied) if applied else "the database is up to date")
 
 
+async def _socialmap(settings: Settings, action: str, path: Path) -> int:
+    from bot.context import utc_now
+    from bot.services import socialmap
+    from bot.services.hsds import ImportRejected
+    from bot.storage.db import Database
+    from bot.storage.migrations import migrate
+
+    db = Database(settings.database_path)
+    await db.open()
+    try:
+        await migrate(db, settings.migrations_dir)
+        if action == "export":
+            count = await socialmap.export_file(db, path)
+            print(f"exported {count} entries to {path}")
+            return 0
+        try:
+            count = await socialmap.import_file(db, path, utc_now())
+        except ImportRejected as rejected:
+            print(f"nothing imported: {len(rejected.problems)} problem(s)", file=sys.stderr)
+            for problem in rejected.problems:
+                print(f"  {problem}", file=sys.stderr)
+            return 1
+        print(f"imported {count} entries from {path}")
+        return 0
+    finally:
+        await db.close()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="samenbot", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -58,6 +87,9 @@ def main(argv: list[str] | None = None) -> int:
     console.add_argument("--as-user", type=int, default=None,
                          help="Telegram id to start as (default: the first admin id, or 1)")
     sub.add_parser("migrate", help="apply database migrations and exit")
+    social = sub.add_parser("socialmap", help="import or export the social map (HSDS CSV/JSON)")
+    social.add_argument("action", choices=("import", "export"))
+    social.add_argument("file", help="a folder or .zip of CSV files, or a .json file")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.command == "run" else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -67,6 +99,8 @@ def main(argv: list[str] | None = None) -> int:
             asyncio.run(_run(settings))
         elif args.command == "migrate":
             asyncio.run(_migrate(settings))
+        elif args.command == "socialmap":
+            return asyncio.run(_socialmap(settings, args.action, Path(args.file)))
         else:
             from bot.console import run_console
 

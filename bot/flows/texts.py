@@ -55,6 +55,7 @@ def command_description(t: Translator, action: access.Action) -> str:
         access.Action.VOUCHER: t.gettext("Request a voucher"),
         access.Action.LOGBOOK: t.gettext("Your private logbook"),
         access.Action.DECIDE: t.gettext("Overview of the kwartiermakers"),
+        access.Action.FIND: t.gettext("Find help nearby"),
     }
     return texts[action]
 

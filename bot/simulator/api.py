@@ -63,7 +63,8 @@ class SentMessage:
             data["document"] = {"file_id": f"doc{self.message_id}",
                                 "file_unique_id": f"d{self.message_id}",
                                 "file_name": self.file_name}
-        if self.reply_markup:
+        if self.reply_markup and "inline_keyboard" in self.reply_markup:
+            # Telegram echoes only inline keyboards; a reply keyboard stays on the phone.
             data["reply_markup"] = self.reply_markup
         return data
 

@@ -77,6 +77,10 @@ class SimulatedUser:
         photo = [{"file_id": f"p{n}", "file_unique_id": f"p{n}", "width": 90, "height": 90}]
         return await self._process({"message": self._message(photo=photo)})
 
+    async def send_location(self, latitude: float, longitude: float) -> list[SentMessage]:
+        location = {"latitude": latitude, "longitude": longitude}
+        return await self._process({"message": self._message(location=location)})
+
     async def click(self, label: str | int, message: SentMessage | None = None
                     ) -> list[SentMessage]:
         """Taps a button by its label (exact, or contained) or by its 1-based number."""

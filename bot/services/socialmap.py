@@ -1,0 +1,149 @@
+"""Finding help on the social map: by category, by a few (misspelt) words in any language the
+entry has, or nearest to a shared location; filters: open now, speaks my language, line."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+from pathlib import Path
+
+from rapidfuzz import fuzz, process, utils
+
+from bot.services import hsds
+from bot.storage import items as item_store
+from bot.storage import socialmap as store
+from bot.storage.db import Database
+from bot.storage.socialmap import Entry
+
+DAY_KEYS = ("mo", "tu", "we", "th", "fr", "sa", "su")
+MIN_SCORE = 80
+MIN_WORD = 3
+# The district the map is for (Amsterdam Zuidoost); a location further away gets a notice.
+DISTRICT_CENTRE = (52.3120, 4.9720)
+DISTRICT_RADIUS_KM = 15.0
+
+
+@dataclass(frozen=True)
+class Filters:
+    open_now: bool = False
+    language: str | None = None
+    line: int | None = None
+
+
+def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
+    h = (math.sin((lat2 - lat1) / 2) ** 2
+         + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2)
+    return 2 * 6371.0 * math.asin(math.sqrt(h))
+
+
+def hours_on(entry: Entry, when: datetime, tz: tzinfo) -> list[list[str]]:
+    return entry.hours.get(DAY_KEYS[when.astimezone(tz).weekday()], [])
+
+
+def is_open(entry: Entry, when: datetime, tz: tzinfo) -> bool:
+    now = when.astimezone(tz).strftime("%H:%M")
+    return any(opens <= now < closes for opens, closes in hours_on(entry, when, tz))
+
+
+class SocialMap:
+    """The active entries in memory, with a search index over every name and description."""
+
+    def __init__(self, entries: list[Entry]) -> None:
+        self.entries = [e for e in entries if e.active]
+        # Every word of every name and description (in every language), to the entries that
+        # use it: a query is matched word by word, so "schuldhlup" finds "Schuldhulp" and
+        # "zwembad op de maan" finds nothing instead of whatever shares "de".
+        words: dict[str, set[int]] = {}
+        for index, entry in enumerate(self.entries):
+            texts = [entry.name, entry.organization_name, entry.description]
+            for translation in entry.translations.values():
+                texts += [translation.get("name", ""), translation.get("description", "")]
+            for text in texts:
+                for word in utils.default_process(text).split():
+                    if len(word) >= MIN_WORD:
+                        words.setdefault(word, set()).add(index)
+        self._vocabulary = list(words)
+        self._owners = [words[w] for w in self._vocabulary]
+
+    def _keep(self, entry: Entry, filters: Filters, now: datetime, tz: tzinfo) -> bool:
+        if filters.line is not None and entry.line != filters.line:
+            return False
+        if filters.language and filters.language not in entry.languages:
+            return False
+        return not (filters.open_now and not is_open(entry, now, tz))
+
+    def by_category(self, code: str, filters: Filters, now: datetime, tz: tzinfo
+                    ) -> list[Entry]:
+        return [e for e in self.entries if code in e.categories
+                and self._keep(e, filters, now, tz)]
+
+    def by_text(self, query: str, filters: Filters, now: datetime, tz: tzinfo,
+                limit: int = 5) -> list[Entry]:
+        """Entries ranked by how many query words they match, and how well."""
+        totals: dict[int, float] = {}
+        for word in utils.default_process(query).split():
+            if len(word) < MIN_WORD:
+                continue  # "de", "op", "in": too short to mean anything
+            best: dict[int, float] = {}
+            # Short words must be nearly exact ("maan" is not "aan"); longer ones may have a
+            # typo or two; a word may also be the start of a longer one ("schuld…").
+            cutoff = MIN_SCORE if len(word) > 5 else 90
+            matches = [(score, index) for _, score, index in process.extract(
+                word, self._vocabulary, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None)]
+            if len(word) >= 4:
+                matches += [(90.0, index) for index, known in enumerate(self._vocabulary)
+                            if known.startswith(word)]
+            for score, index in matches:
+                for owner in self._owners[index]:
+                    best[owner] = max(best.get(owner, 0.0), score)
+            for owner, score in best.items():
+                totals[owner] = totals.get(owner, 0.0) + score
+        ranked = sorted(totals, key=lambda i: (-totals[i], self.entries[i].name))
+        return [self.entries[i] for i in ranked
+                if self._keep(self.entries[i], filters, now, tz)][:limit]
+
+    def nearest(self, point: tuple[float, float], filters: Filters, now: datetime, tz: tzinfo,
+                limit: int = 5) -> list[tuple[Entry, float]]:
+        found = [(e, distance_km(point, (e.latitude, e.longitude))) for e in self.entries
+                 if e.latitude is not None and e.longitude is not None
+                 and self._keep(e, filters, now, tz)]
+        return sorted(found, key=lambda pair: pair[1])[:limit]
+
+
+def in_district(point: tuple[float, float]) -> bool:
+    return distance_km(point, DISTRICT_CENTRE) <= DISTRICT_RADIUS_KM
+
+
+_cache: dict[str, tuple[tuple, SocialMap]] = {}
+
+
+async def load(db: Database) -> SocialMap:
+    """The map, rebuilt only when the stored entries changed (also by an import elsewhere)."""
+    async with db.read() as conn:
+        current = await store.version(conn)
+        cached = _cache.get(str(db.path))
+        if cached is not None and cached[0] == current:
+            return cached[1]
+        social_map = SocialMap(await store.all_entries(conn))
+    _cache[str(db.path)] = (current, social_map)
+    return social_map
+
+
+async def import_file(db: Database, path: Path, now: datetime) -> int:
+    """Reads, checks and stores a package; nothing is stored if any row is rejected."""
+    async with db.read() as conn:
+        known = {c.code for c in await item_store.categories(conn)}
+    entries = hsds.read(path, known)
+    async with db.tx() as conn:
+        for entry in entries:
+            await store.upsert(conn, entry, now)
+    return len(entries)
+
+
+async def export_file(db: Database, path: Path) -> int:
+    async with db.read() as conn:
+        entries = await store.all_entries(conn)
+    hsds.write(entries, path)
+    return len(entries)
