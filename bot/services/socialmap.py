@@ -66,6 +66,8 @@ class SocialMap:
                         words.setdefault(word, set()).add(index)
         self._vocabulary = list(words)
         self._owners = [words[w] for w in self._vocabulary]
+        self._placed = [(i, e.latitude, e.longitude) for i, e in enumerate(self.entries)
+                        if e.latitude is not None and e.longitude is not None]
 
     def _keep(self, entry: Entry, filters: Filters, now: datetime, tz: tzinfo) -> bool:
         if filters.line is not None and entry.line != filters.line:
@@ -106,10 +108,20 @@ class SocialMap:
 
     def nearest(self, point: tuple[float, float], filters: Filters, now: datetime, tz: tzinfo,
                 limit: int = 5) -> list[tuple[Entry, float]]:
-        found = [(e, distance_km(point, (e.latitude, e.longitude))) for e in self.entries
-                 if e.latitude is not None and e.longitude is not None
-                 and self._keep(e, filters, now, tz)]
-        return sorted(found, key=lambda pair: pair[1])[:limit]
+        """Ranks by a flat-earth distance (exact enough within a city, and cheap), then gives
+        the great-circle distance of the few that are shown."""
+        lat, lon = point
+        squeeze = math.cos(math.radians(lat)) ** 2
+        order = sorted(self._placed,
+                       key=lambda p: (p[1] - lat) ** 2 + squeeze * (p[2] - lon) ** 2)
+        found = []
+        for index, e_lat, e_lon in order:
+            entry = self.entries[index]
+            if self._keep(entry, filters, now, tz):
+                found.append((entry, distance_km(point, (e_lat, e_lon))))
+                if len(found) == limit:
+                    break
+        return found
 
 
 def in_district(point: tuple[float, float]) -> bool:
