@@ -39,6 +39,8 @@ class Action(StrEnum):
     LOGBOOK = "logbook"
     DECIDE = "table"
     FIND = "find"
+    REFER = "refer"
+    MAPKEEP = "mapkeep"
 
 
 _EVERYONE = frozenset(ROLES)
@@ -68,6 +70,8 @@ PERMISSIONS: dict[Action, frozenset[str]] = {
     Action.LOGBOOK: frozenset({"organiser"}),
     Action.DECIDE: frozenset({"trainer", "admin"}),
     Action.FIND: _EVERYONE,
+    Action.REFER: frozenset({"organiser"}),
+    Action.MAPKEEP: frozenset({"trainer", "admin"}),
 }
 
 # Which roles a role may hand out through an invite.
@@ -106,9 +110,10 @@ def owns_invite(person: Person, role: str | None, invite: Invite) -> bool:
 
 def commands_for(role: str | None) -> list[Action]:
     """The commands shown in Telegram's menu for a role, in menu order."""
-    order = [Action.HELP, Action.FIND, Action.SHARE, Action.MINE, Action.AGENDA, Action.CIRCLE,
-             Action.MATCHES, Action.INTAKE, Action.SESSIONS, Action.PAYMENTS, Action.VOUCHER,
-             Action.LOGBOOK, Action.DECIDE, Action.EVENTS,
-             Action.ATTENDANCE, Action.BROADCAST, Action.OVERVIEW, Action.INVITE,
-             Action.LIST_INVITES, Action.LANGUAGE, Action.MYDATA, Action.FORGET]
+    order = [Action.HELP, Action.FIND, Action.SHARE, Action.MINE, Action.AGENDA,
+             Action.CIRCLE, Action.MATCHES, Action.REFER, Action.INTAKE, Action.SESSIONS,
+             Action.PAYMENTS, Action.VOUCHER, Action.LOGBOOK, Action.DECIDE, Action.EVENTS,
+             Action.ATTENDANCE, Action.BROADCAST, Action.OVERVIEW, Action.MAPKEEP,
+             Action.INVITE, Action.LIST_INVITES, Action.LANGUAGE, Action.MYDATA,
+             Action.FORGET]
     return [a for a in order if allowed(role, a)]  # RSVP is a button, not a command

@@ -27,6 +27,7 @@ from bot.flows import (
     onboarding,
     privacy,
     programme,
+    referrals,
     sessions,
     share,
     socialmap,
@@ -37,6 +38,7 @@ from bot.i18n import Translations
 from bot.services import events as event_service
 from bot.services import introductions, notices
 from bot.services import programme as programme_service
+from bot.services import referrals as referral_service
 from bot.storage.db import Database
 from bot.storage.migrations import migrate
 from bot.storage.persistence import SqlitePersistence
@@ -105,6 +107,7 @@ async def create_application(
     app.add_handler(onboarding.handler())
     for handler in [*share.handlers(), *mine.handlers(), *circle.handlers(), *sessions.handlers(),
                     *programme.handlers(), *socialmap.handlers(),
+                    *referrals.handlers(),
                     *invites.handlers(), *events.handlers(), *agenda.handlers(),
                     *attendance.handlers(), *broadcast.handlers(), *language.handlers(),
                     *privacy.handlers(), *help_flow.handlers()]:
@@ -131,6 +134,8 @@ async def start_application(app: Application, *, deliver: bool = True) -> None:
                            name="broadcast-status", job_kwargs=late_ok)
         jobs.run_daily(_digest_tick, time=time(18, 0, tzinfo=services.settings.tz),
                        name="digest", job_kwargs=late_ok)
+        jobs.run_monthly(_unverified_tick, when=time(10, 0, tzinfo=services.settings.tz),
+                         day=1, name="socialmap-unverified", job_kwargs=late_ok)
         jobs.run_repeating(_plan_tick, interval=24 * 3600, first=3600, name="plan",
                            job_kwargs=late_ok)
     else:
@@ -148,6 +153,7 @@ async def send_due_reminders(services: Services) -> int:
     queued = await event_service.send_due(services.db, services.translations, now,
                                           services.settings.tz)
     queued += await introductions.send_follow_ups(services.db, services.translations, now)
+    queued += await referral_service.send_follow_ups(services.db, services.translations, now)
     if queued and services.delivery is not None:
         services.delivery.wake.set()
     return queued
@@ -170,6 +176,13 @@ async def _digest_tick(context: BotContext) -> None:
         services.db, services.translations, now, services.settings.series_quiet_days,
         notices.quiet_series)
     if sent:
+        services.delivery.wake.set()
+
+
+async def _unverified_tick(context: BotContext) -> None:
+    services = context.application.bot_data["services"]
+    if await referral_service.tell_unverified(services.db, services.translations,
+                                              services.clock()):
         services.delivery.wake.set()
 
 

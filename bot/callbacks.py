@@ -32,6 +32,7 @@ ICS = "ics"
 MATCH_YES = "mt:y"
 MATCH_NO = "mt:n"
 FOLLOW_UP = "mf"
+REFERRAL = "rf"
 
 _PART = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
 

@@ -36,6 +36,7 @@ class Settings:
     voucher_max: int = 500  # euro
     voucher_count: int = 15  # vouchers the programme can grant
     series_quiet_days: int = 21
+    referral_follow_up_days: int = 14
     locales_dir: Path = field(default=ROOT / "locales")
     migrations_dir: Path = field(default=ROOT / "migrations")
 
@@ -104,7 +105,8 @@ def load_settings(env: Mapping[str, str] | None = None, *, require_token: bool =
     fees = {}
     for name, default in (("SAMEN_FEE_PER_SESSION", "40"), ("SAMEN_FEE_MAX_PER_SERIES", "240"),
                           ("SAMEN_VOUCHER_MAX", "500"), ("SAMEN_VOUCHER_COUNT", "15"),
-                          ("SAMEN_SERIES_QUIET_DAYS", "21")):
+                          ("SAMEN_SERIES_QUIET_DAYS", "21"),
+                          ("SAMEN_REFERRAL_FOLLOW_UP_DAYS", "14")):
         raw = env.get(name, "").strip() or default
         if not raw.isdigit() or not 0 < int(raw) <= 10_000:
             raise ConfigError(f"{name} must be a whole positive number, got {raw!r}")
@@ -128,4 +130,5 @@ def load_settings(env: Mapping[str, str] | None = None, *, require_token: bool =
         voucher_max=fees["SAMEN_VOUCHER_MAX"],
         voucher_count=fees["SAMEN_VOUCHER_COUNT"],
         series_quiet_days=fees["SAMEN_SERIES_QUIET_DAYS"],
+        referral_follow_up_days=fees["SAMEN_REFERRAL_FOLLOW_UP_DAYS"],
     )

@@ -36,3 +36,27 @@ CREATE TABLE sm_translation (
     description TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (entry_id, language)
 );
+
+-- Who changed which field of an entry, and when (never the old or new text).
+CREATE TABLE sm_history (
+    id          INTEGER PRIMARY KEY,
+    entry_id    TEXT NOT NULL REFERENCES sm_entry(id) ON DELETE CASCADE,
+    at          TEXT NOT NULL,
+    actor_id    INTEGER REFERENCES person(id) ON DELETE SET NULL,
+    change      TEXT NOT NULL
+);
+
+-- A warm handover: a need (of a resident, or noted in a session log) referred to an entry.
+CREATE TABLE referral (
+    id              INTEGER PRIMARY KEY,
+    organiser_id    INTEGER NOT NULL REFERENCES person(id) ON DELETE CASCADE,
+    need_id         INTEGER REFERENCES item(id) ON DELETE CASCADE,
+    session_id      INTEGER REFERENCES table_session(id) ON DELETE CASCADE,
+    category        TEXT NOT NULL,
+    entry_id        TEXT NOT NULL REFERENCES sm_entry(id),
+    note            TEXT NOT NULL DEFAULT '',
+    follow_up_at    TEXT,
+    outcome         TEXT CHECK (outcome IN ('helped', 'waiting', 'not_helped', 'other')),
+    created_at      TEXT NOT NULL,
+    updated_at      TEXT NOT NULL
+);

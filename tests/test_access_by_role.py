@@ -11,18 +11,18 @@ from tests.fakes.journeys import join, make_invite
 COMMANDS = ["help", "invite", "invites", "language", "mydata", "forget", "agenda", "event",
             "events", "attendance", "broadcast", "share", "mine", "intake", "circle", "matches",
             "overview", "series", "log", "correct", "payments", "voucher", "logbook", "vouchers",
-            "certify", "table", "find"]
+            "certify", "table", "find", "refer", "mapkeep"]
 BASE = {"help", "language", "mydata", "forget", "agenda", "find"}
 ORGANISE = {"invite", "invites", "event", "events", "attendance"}
 ALLOWED = {
     "visitor": {"help"},
     "resident": BASE | {"share", "mine"},
     "organiser": BASE | ORGANISE | {"intake", "circle", "matches", "series", "log", "correct",
-                                    "payments", "voucher", "logbook"},
+                                    "payments", "voucher", "logbook", "refer"},
     "trainer": BASE | ORGANISE | {"broadcast", "overview", "payments", "vouchers", "certify",
-                                  "table"},
+                                  "table", "mapkeep"},
     "admin": BASE | ORGANISE | {"broadcast", "overview", "payments", "vouchers", "certify",
-                                "table"},
+                                "table", "mapkeep"},
 }
 NOT_REGISTERED = "Je bent nog niet aangemeld"
 NOT_FOR_ROLE = "Dit kan niet in jouw rol"
@@ -55,7 +55,7 @@ async def test_commands_by_role(bot, people, role):
         if command in ("invite", "event", "broadcast", "share", "intake", "series", "voucher",
                        "logbook") and not refused:
             await user.click("Annuleren")
-        if command == "find" and not refused:
+        if command in ("find", "mapkeep") and not refused:
             await user.click("Annuleren")
 
 
@@ -85,6 +85,7 @@ FORGED = [
     "vo:no:1",
     "vo:csv",
     "vo:cert:2",
+    "rf:1:1",
 ]
 
 

@@ -365,8 +365,27 @@ async def table(update: Update, context: BotContext) -> None:
                 "reached, due {due}").format(series=r.series, logged=r.logged, planned=r.planned,
                                              reported=r.with_report, reached=r.reached,
                                              due=money(t, r.due_cents)))
+    from bot.flows.socialmap import line_label
+    from bot.services import referrals
+
+    counts = await referrals.counts(context.services.db)
+    if counts:
+        text += ["", t.gettext("Referrals per line and outcome:")]
+        text += [f"  {line} · {line_label(t, line)} · {outcome_label(t, outcome)}: {n}"
+                 for line, outcome, n in counts]
+    gaps = await referrals.gaps(context.services.db)
+    if gaps:
+        labels = {c.code: c.label(t) for c in await sharing.categories(context.services.db)}
+        text += ["", t.gettext("Open needs with nothing on the social map: {themes}").format(
+            themes=", ".join(labels.get(g, g) for g in gaps))]
     await say(update, context, "\n".join(text)[:3800], reply_markup=InlineKeyboardMarkup([[
         _b("📄 CSV", "csv"), _b("📊 XLSX", "xlsx")]]))
+
+
+def outcome_label(t: Translator, outcome: str) -> str:
+    return {"open": t.gettext("waiting for the follow-up"), "helped": t.gettext("helped"),
+            "waiting": t.gettext("still waiting"), "not_helped": t.gettext("not helped"),
+            "other": t.gettext("other")}[outcome]
 
 
 @requires(Action.DECIDE)

@@ -56,6 +56,8 @@ def command_description(t: Translator, action: access.Action) -> str:
         access.Action.LOGBOOK: t.gettext("Your private logbook"),
         access.Action.DECIDE: t.gettext("Overview of the kwartiermakers"),
         access.Action.FIND: t.gettext("Find help nearby"),
+        access.Action.REFER: t.gettext("Hand a need over to a service"),
+        access.Action.MAPKEEP: t.gettext("Keep the social map up to date"),
     }
     return texts[action]
 

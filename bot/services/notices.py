@@ -187,3 +187,22 @@ def quiet_series(t: Translator, organiser: str, title: str, days: int) -> dict[s
         "⏸ No session logged for {days} day in the series \"{title}\" of {organiser}.",
         "⏸ No session logged for {days} days in the series \"{title}\" of {organiser}.",
         days).format(days=days, title=title, organiser=organiser))
+
+
+# the social map -----------------------------------------------------------------------------------
+def referral_follow_up(t: Translator, who: str, entry: str, referral_id: int) -> dict[str, Any]:
+    text = t.gettext("🤝 Two weeks ago you handed {who} over to {entry}. How did it go?").format(
+        who=who, entry=entry)
+    labels = (("helped", t.gettext("Helped")), ("waiting", t.gettext("Still waiting")),
+              ("not_helped", t.gettext("Not helped")), ("other", t.gettext("Other")))
+    return text_payload(text, [[[label, cb.encode(cb.REFERRAL, referral_id, n)]]
+                               for n, (_, label) in enumerate(labels, start=1)])
+
+
+def unverified_entries(t: Translator, names: list[str]) -> dict[str, Any]:
+    shown = names[:40]
+    text = t.ngettext("🗺 {count} entry on the social map was not verified for a year:",
+                      "🗺 {count} entries on the social map were not verified for a year:",
+                      len(names)).format(count=len(names))
+    return text_payload(text + "\n" + "\n".join(f"• {n}" for n in shown)
+                        + ("\n…" if len(names) > len(shown) else ""))

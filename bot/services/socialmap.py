@@ -50,8 +50,8 @@ def is_open(entry: Entry, when: datetime, tz: tzinfo) -> bool:
 class SocialMap:
     """The active entries in memory, with a search index over every name and description."""
 
-    def __init__(self, entries: list[Entry]) -> None:
-        self.entries = [e for e in entries if e.active]
+    def __init__(self, entries: list[Entry], *, include_inactive: bool = False) -> None:
+        self.entries = list(entries) if include_inactive else [e for e in entries if e.active]
         # Every word of every name and description (in every language), to the entries that
         # use it: a query is matched word by word, so "schuldhlup" finds "Schuldhulp" and
         # "zwembad op de maan" finds nothing instead of whatever shares "de".
@@ -129,6 +129,12 @@ def in_district(point: tuple[float, float]) -> bool:
 
 
 _cache: dict[str, tuple[tuple, SocialMap]] = {}
+
+
+async def load_all(db: Database) -> SocialMap:
+    """Every entry, inactive ones too (for the trainers who keep the map)."""
+    async with db.read() as conn:
+        return SocialMap(await store.all_entries(conn), include_inactive=True)
 
 
 async def load(db: Database) -> SocialMap:

@@ -83,3 +83,71 @@ async def version(conn: aiosqlite.Connection) -> tuple:
     """Changes whenever an entry is added or updated (the in-memory index checks it)."""
     cur = await conn.execute("SELECT count(*), max(updated_at) FROM sm_entry")
     return tuple(await cur.fetchone())
+
+
+async def by_id(conn: aiosqlite.Connection, entry_id: str) -> Entry | None:
+    return next((e for e in await all_entries(conn) if e.id == entry_id), None)
+
+
+async def set_field(conn: aiosqlite.Connection, entry_id: str, column: str, value: object,
+                    actor_id: int, now: datetime) -> None:
+    if column not in ("name", "description", "phone", "url", "email", "address", "city",
+                      "postal_code", "eligibility", "cost", "active", "last_verified"):
+        raise ValueError(column)
+    await conn.execute(f"UPDATE sm_entry SET {column} = ?, updated_at = ? WHERE id = ?",
+                       (value, now.isoformat(), entry_id))
+    await history(conn, entry_id, actor_id, column, now)
+
+
+async def history(conn: aiosqlite.Connection, entry_id: str, actor_id: int | None, change: str,
+                  now: datetime) -> None:
+    await conn.execute("INSERT INTO sm_history (entry_id, at, actor_id, change)"
+                       " VALUES (?, ?, ?, ?)", (entry_id, now.isoformat(), actor_id, change))
+
+
+async def unverified_since(conn: aiosqlite.Connection, before: str) -> list[tuple[str, str]]:
+    rows = await conn.execute_fetchall(
+        "SELECT id, name FROM sm_entry WHERE active = 1 AND (last_verified IS NULL"
+        " OR last_verified < ?) ORDER BY name", (before,))
+    return [(r[0], r[1]) for r in rows]
+
+
+# referrals ----------------------------------------------------------------------------------------
+async def insert_referral(conn: aiosqlite.Connection, *, organiser_id: int, need_id: int | None,
+                          session_id: int | None, category: str, entry_id: str, note: str,
+                          follow_up_at: datetime, now: datetime) -> int:
+    cur = await conn.execute(
+        "INSERT INTO referral (organiser_id, need_id, session_id, category, entry_id, note,"
+        " follow_up_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (organiser_id, need_id, session_id, category, entry_id, note, follow_up_at.isoformat(),
+         now.isoformat(), now.isoformat()))
+    return cur.lastrowid
+
+
+async def referral_by_id(conn: aiosqlite.Connection, referral_id: int) -> dict | None:
+    cur = await conn.execute("SELECT * FROM referral WHERE id = ?", (referral_id,))
+    row = await cur.fetchone()
+    return None if row is None else dict(row)
+
+
+async def due_referrals(conn: aiosqlite.Connection, now: datetime) -> list[dict]:
+    rows = await conn.execute_fetchall(
+        "SELECT * FROM referral WHERE follow_up_at IS NOT NULL AND follow_up_at <= ?",
+        (now.isoformat(),))
+    return [dict(r) for r in rows]
+
+
+async def set_referral(conn: aiosqlite.Connection, referral_id: int, *, outcome: str | None,
+                       follow_up_at: datetime | None, now: datetime) -> None:
+    await conn.execute("UPDATE referral SET outcome = ?, follow_up_at = ?, updated_at = ?"
+                       " WHERE id = ?", (outcome, follow_up_at.isoformat() if follow_up_at
+                                         else None, now.isoformat(), referral_id))
+
+
+async def referral_counts(conn: aiosqlite.Connection) -> list[tuple[int, str, int]]:
+    """(line, outcome or 'open', count) over all referrals."""
+    rows = await conn.execute_fetchall(
+        "SELECT e.line, coalesce(r.outcome, 'open'), count(*) FROM referral r"
+        " JOIN sm_entry e ON e.id = r.entry_id GROUP BY e.line, coalesce(r.outcome, 'open')"
+        " ORDER BY e.line")
+    return [(r[0], r[1], r[2]) for r in rows]

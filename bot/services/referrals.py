@@ -1,0 +1,172 @@
+"""Warm handovers to the social map, and keeping the map: a kwartiermaker refers a need of
+their circle (or one noted in a session log) to an entry with a short note; 14 days later
+they are asked how it went, and the answer updates the need. Trainers keep the entries."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from bot import access
+from bot.i18n import Translations
+from bot.services import notices
+from bot.storage import audit, outbox, people
+from bot.storage import items as item_store
+from bot.storage import sessions as session_store
+from bot.storage import socialmap as store
+from bot.storage.db import Database
+from bot.storage.people import Person
+
+OUTCOMES = ("helped", "waiting", "not_helped", "other")
+NOTE_MAX = 300
+UNVERIFIED_DAYS = 365
+
+
+async def referable(db: Database, organiser: Person, now: datetime
+                    ) -> tuple[list[tuple[int, str, str]], list[tuple[int, str, date, str]]]:
+    """Open needs of the circle (id, first name, category) and recent session notes of needs
+    that remained (session id, series title, day, note)."""
+    async with db.read() as conn:
+        needs = [(item.id, name, item.category)
+                 for item, name, _ in await item_store.of_circle(conn, organiser.id)
+                 if item.kind == "need"]
+        notes = []
+        for series in await session_store.series_of(conn, organiser.id):
+            for session in await session_store.sessions_of(conn, series.id):
+                if session.remaining and session.held_on >= (now - timedelta(days=60)).date():
+                    notes.append((session.id, series.title, session.held_on, session.remaining))
+    return needs, notes
+
+
+async def create(db: Database, organiser: Person, role: str | None, *, need_id: int | None,
+                 session_id: int | None, category: str, entry_id: str, note: str,
+                 now: datetime, follow_up_days: int) -> int:
+    if role != "organiser":
+        raise access.AccessDenied("kwartiermakers refer")
+    async with db.tx() as conn:
+        entry = await store.by_id(conn, entry_id)
+        if entry is None or not entry.active:
+            raise access.AccessDenied("no such entry")
+        if need_id is not None:
+            need = await item_store.by_id(conn, need_id)
+            owner = await people.by_id(conn, need.person_id) if need else None
+            if (need is None or need.kind != "need" or owner is None
+                    or owner.invited_by != organiser.id):
+                raise access.AccessDenied("outside your circle")
+            category = need.category
+            await item_store.set_status(conn, need_id, "referred", now)
+        elif session_id is not None:
+            session = await session_store.session_by_id(conn, session_id)
+            series = (await session_store.series_by_id(conn, session.series_id)
+                      if session else None)
+            if series is None or organiser.id not in (series.organiser_id, series.cohost_id):
+                raise access.AccessDenied("not your session")
+        else:
+            raise access.AccessDenied("refer a need or a session note")
+        referral_id = await store.insert_referral(
+            conn, organiser_id=organiser.id, need_id=need_id, session_id=session_id,
+            category=category, entry_id=entry_id, note=note[:NOTE_MAX],
+            follow_up_at=now + timedelta(days=follow_up_days), now=now)
+        await audit.record(conn, now=now, actor_id=organiser.id, action="referral.create",
+                           subject=f"referral:{referral_id}")
+    return referral_id
+
+
+async def send_follow_ups(db: Database, translations: Translations, now: datetime) -> int:
+    sent = 0
+    async with db.tx() as conn:
+        for referral in await store.due_referrals(conn, now):
+            await store.set_referral(conn, referral["id"], outcome=referral["outcome"],
+                                     follow_up_at=None, now=now)
+            organiser = await people.by_id(conn, referral["organiser_id"])
+            entry = await store.by_id(conn, referral["entry_id"])
+            if organiser is None or organiser.telegram_id is None or entry is None:
+                continue
+            who = ""
+            if referral["need_id"]:
+                need = await item_store.by_id(conn, referral["need_id"])
+                person = await people.by_id(conn, need.person_id) if need else None
+                who = person.display_name if person else ""
+            t = translations.for_language(organiser.language)
+            await outbox.enqueue(conn, person_id=organiser.id, chat_id=organiser.telegram_id,
+                                 kind="follow_up", ref=f"referral:{referral['id']}", due_at=now,
+                                 now=now, payload=notices.referral_follow_up(
+                                     t, who or referral["note"], entry.name, referral["id"]))
+            sent += 1
+    return sent
+
+
+async def answer(db: Database, organiser: Person, referral_id: int, outcome: str,
+                 now: datetime, follow_up_days: int) -> None:
+    if outcome not in OUTCOMES:
+        raise ValueError(outcome)
+    async with db.tx() as conn:
+        referral = await store.referral_by_id(conn, referral_id)
+        if referral is None or referral["organiser_id"] != organiser.id:
+            raise access.AccessDenied("not your referral")
+        again = now + timedelta(days=follow_up_days) if outcome == "waiting" else None
+        await store.set_referral(conn, referral_id, outcome=outcome, follow_up_at=again,
+                                 now=now)
+        if referral["need_id"]:
+            status = {"helped": "solved", "not_helped": "open"}.get(outcome)
+            if status:
+                await item_store.set_status(conn, referral["need_id"], status, now)
+
+
+async def counts(db: Database) -> list[tuple[int, str, int]]:
+    async with db.read() as conn:
+        return await store.referral_counts(conn)
+
+
+async def gaps(db: Database) -> list[str]:
+    """Categories of open needs that no active entry on the map covers."""
+    async with db.read() as conn:
+        rows = await conn.execute_fetchall(
+            "SELECT DISTINCT category FROM item WHERE kind = 'need' AND status = 'open'")
+        covered = {c for e in await store.all_entries(conn) if e.active for c in e.categories}
+    return sorted(r[0] for r in rows if r[0] not in covered)
+
+
+# keeping the map ----------------------------------------------------------------------------------
+def _trainer(role: str | None) -> None:
+    if role not in ("trainer", "admin"):
+        raise access.AccessDenied("trainers keep the map")
+
+
+async def edit(db: Database, trainer: Person, role: str | None, entry_id: str, field: str,
+               value: object, now: datetime) -> None:
+    _trainer(role)
+    async with db.tx() as conn:
+        if await store.by_id(conn, entry_id) is None:
+            raise access.AccessDenied("no such entry")
+        await store.set_field(conn, entry_id, field, value, trainer.id, now)
+
+
+async def add(db: Database, trainer: Person, role: str | None, *, entry, now: datetime) -> None:
+    _trainer(role)
+    async with db.tx() as conn:
+        await store.upsert(conn, entry, now)
+        await store.history(conn, entry.id, trainer.id, "created", now)
+
+
+async def unverified(db: Database, now: datetime) -> list[tuple[str, str]]:
+    async with db.read() as conn:
+        return await store.unverified_since(
+            conn, (now - timedelta(days=UNVERIFIED_DAYS)).date().isoformat())
+
+
+async def tell_unverified(db: Database, translations: Translations, now: datetime) -> int:
+    """Once a month: the trainers get the entries not verified for 12 months."""
+    stale = await unverified(db, now)
+    if not stale:
+        return 0
+    async with db.tx() as conn:
+        from bot.storage import events as event_store
+
+        trainers = [p for p in await event_store.audience(conn, "everyone", None)
+                    if p.role == "trainer"]
+        for trainer in trainers:
+            t = translations.for_language(trainer.language)
+            await outbox.enqueue(conn, person_id=trainer.id, chat_id=trainer.telegram_id,
+                                 kind="notice", ref="socialmap:unverified", due_at=now, now=now,
+                                 payload=notices.unverified_entries(t, [n for _, n in stale]))
+    return len(trainers)
