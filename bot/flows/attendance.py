@@ -17,6 +17,7 @@ from bot import callbacks as cb
 from bot.access import Action
 from bot.context import BotContext
 from bot.flows.common import (
+    acknowledge,
     conversation,
     end_conversations,
     refuse,
@@ -153,8 +154,7 @@ async def save(update: Update, context: BotContext) -> int:
 
 @requires(Action.ATTENDANCE)
 async def stop(update: Update, context: BotContext) -> int:
-    await update.callback_query.answer()
-    await remove_keyboard(update)
+    await acknowledge(update)
     context.user_data.pop("attendance", None)
     await say(update, context, context.t.gettext("Cancelled. Nothing was saved."))
     return ConversationHandler.END

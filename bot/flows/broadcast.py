@@ -22,6 +22,7 @@ from bot.access import Action
 from bot.context import BotContext, Services
 from bot.flows import audience_steps
 from bot.flows.common import (
+    acknowledge,
     conversation,
     end_conversations,
     refuse,
@@ -179,8 +180,7 @@ async def go(update: Update, context: BotContext) -> int:
 
 @requires(Action.BROADCAST)
 async def stop(update: Update, context: BotContext) -> int:
-    await update.callback_query.answer()
-    await remove_keyboard(update)
+    await acknowledge(update)
     context.user_data.pop("broadcast", None)
     await say(update, context, context.t.gettext("Cancelled. Nothing was sent."))
     return ConversationHandler.END

@@ -74,6 +74,13 @@ async def remove_keyboard(update: Update) -> None:
         log.debug("keyboard not removed: %s", exc)
 
 
+async def acknowledge(update: Update) -> None:
+    """Answers the tapped button and takes the buttons off its message (the usual first step
+    of a button handler that moves the conversation on)."""
+    await update.callback_query.answer()
+    await remove_keyboard(update)
+
+
 async def refuse(update: Update, context: BotContext) -> None:
     t = context.t
     if context.person is None:

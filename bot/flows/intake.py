@@ -20,7 +20,15 @@ from bot import access, keyboards
 from bot import callbacks as cb
 from bot.access import Action
 from bot.context import BotContext
-from bot.flows.common import end_conversations, refuse, remove_keyboard, reprompt, requires, say
+from bot.flows.common import (
+    acknowledge,
+    end_conversations,
+    refuse,
+    remove_keyboard,
+    reprompt,
+    requires,
+    say,
+)
 from bot.flows.invites import invite_link, qr_png
 from bot.flows.onboarding import consent_text
 from bot.services import intake, sharing
@@ -116,8 +124,7 @@ async def phone_typed(update: Update, context: BotContext) -> int:
 
 @requires(Action.INTAKE)
 async def phone_skipped(update: Update, context: BotContext) -> int:
-    await update.callback_query.answer()
-    await remove_keyboard(update)
+    await acknowledge(update)
     _d(context)["phone"] = None
     await ask_consent(update, context)
     return CONSENT
@@ -146,8 +153,7 @@ async def consented(update: Update, context: BotContext) -> int:
 
 @requires(Action.INTAKE)
 async def declined(update: Update, context: BotContext) -> int:
-    await update.callback_query.answer()
-    await remove_keyboard(update)
+    await acknowledge(update)
     context.user_data.pop("intake", None)
     await say(update, context, context.t.gettext("All right. Nothing has been saved."))
     return ConversationHandler.END
@@ -166,8 +172,7 @@ async def send_claim_link(update: Update, context: BotContext, person_id: int) -
 
 
 async def stop(update: Update, context: BotContext) -> int:
-    await update.callback_query.answer()
-    await remove_keyboard(update)
+    await acknowledge(update)
     context.user_data.pop("intake", None)
     await say(update, context, context.t.gettext("Cancelled. Nothing was saved."))
     return ConversationHandler.END

@@ -18,7 +18,14 @@ from bot import access, keyboards
 from bot import callbacks as cb
 from bot.access import Action
 from bot.context import BotContext
-from bot.flows.common import conversation, refuse, remove_keyboard, reprompt, requires, say
+from bot.flows.common import (
+    acknowledge,
+    conversation,
+    refuse,
+    reprompt,
+    requires,
+    say,
+)
 from bot.services import sharing
 
 NAME = "edit_item"
@@ -140,8 +147,7 @@ async def voice(update: Update, context: BotContext) -> int:
 
 
 async def stop(update: Update, context: BotContext) -> int:
-    await update.callback_query.answer()
-    await remove_keyboard(update)
+    await acknowledge(update)
     context.user_data.pop("edit_item", None)
     await say(update, context, context.t.gettext("Cancelled. Nothing was saved."))
     return ConversationHandler.END

@@ -14,7 +14,14 @@ from bot import callbacks as cb
 from bot import keyboards
 from bot.context import BotContext
 from bot.flows import menu
-from bot.flows.common import conversation, end_conversations, remove_keyboard, reprompt, say
+from bot.flows.common import (
+    acknowledge,
+    conversation,
+    end_conversations,
+    remove_keyboard,
+    reprompt,
+    say,
+)
 from bot.flows.texts import help_text, how_to_join, invite_problem, welcome
 from bot.i18n import Translator
 from bot.services import intake, invites, membership
@@ -98,15 +105,13 @@ async def ask_claim(update: Update, context: BotContext, name: str | None = None
 
 
 async def claim_me(update: Update, context: BotContext) -> int:
-    await update.callback_query.answer()
-    await remove_keyboard(update)
+    await acknowledge(update)
     await ask_language(update, context)
     return LANGUAGE
 
 
 async def claim_not_me(update: Update, context: BotContext) -> int:
-    await update.callback_query.answer()
-    await remove_keyboard(update)
+    await acknowledge(update)
     context.user_data.clear()
     await say(update, context, context.t.gettext(
         "All right, nothing happened. Tell your kwartiermaker so they can check the link."))
@@ -218,8 +223,7 @@ async def decline(update: Update, context: BotContext) -> int:
 
 
 async def back_to_language(update: Update, context: BotContext) -> int:
-    await update.callback_query.answer()
-    await remove_keyboard(update)
+    await acknowledge(update)
     await ask_language(update, context)
     return LANGUAGE
 

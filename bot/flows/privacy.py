@@ -10,7 +10,14 @@ from bot import keyboards
 from bot.access import Action
 from bot.context import BotContext
 from bot.flows import menu
-from bot.flows.common import conversation_states, end_conversations, remove_keyboard, requires, say
+from bot.flows.common import (
+    acknowledge,
+    conversation_states,
+    end_conversations,
+    remove_keyboard,
+    requires,
+    say,
+)
 from bot.services import membership
 
 CONFIRM_MINUTES = 15
@@ -83,8 +90,7 @@ async def forget(update: Update, context: BotContext) -> None:
 
 @requires(Action.FORGET)
 async def keep(update: Update, context: BotContext) -> None:
-    await update.callback_query.answer()
-    await remove_keyboard(update)
+    await acknowledge(update)
     await say(update, context, context.t.gettext("Good, nothing has been erased."))
 
 

@@ -20,6 +20,7 @@ from bot import callbacks as cb
 from bot.access import Action
 from bot.context import BotContext
 from bot.flows.common import (
+    acknowledge,
     conversation,
     end_conversations,
     refuse,
@@ -173,8 +174,7 @@ async def send(update: Update, context: BotContext) -> int:
 
 
 async def stop(update: Update, context: BotContext) -> int:
-    await update.callback_query.answer()
-    await remove_keyboard(update)
+    await acknowledge(update)
     context.user_data.pop("voucher", None)
     context.user_data.pop("logbook", None)
     await say(update, context, context.t.gettext("Cancelled. Nothing was saved."))
@@ -223,16 +223,14 @@ async def _decide(update: Update, context: BotContext, voucher_id: int, status: 
 
 @requires(Action.DECIDE)
 async def approve(update: Update, context: BotContext) -> None:
-    await update.callback_query.answer()
-    await remove_keyboard(update)
+    await acknowledge(update)
     await _decide(update, context, cb.int_arg(update.callback_query.data, f"{P}:ok") or 0,
                   "approved")
 
 
 @requires(Action.DECIDE)
 async def paid(update: Update, context: BotContext) -> None:
-    await update.callback_query.answer()
-    await remove_keyboard(update)
+    await acknowledge(update)
     await _decide(update, context, cb.int_arg(update.callback_query.data, f"{P}:paid") or 0,
                   "paid")
 

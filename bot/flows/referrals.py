@@ -19,6 +19,7 @@ from bot import callbacks as cb
 from bot.access import Action
 from bot.context import BotContext
 from bot.flows.common import (
+    acknowledge,
     conversation,
     end_conversations,
     refuse,
@@ -161,8 +162,7 @@ async def ask_note(update: Update, context: BotContext) -> None:
 async def note_given(update: Update, context: BotContext) -> int:
     d = _d(context, "refer")
     if update.callback_query is not None:
-        await update.callback_query.answer()
-        await remove_keyboard(update)
+        await acknowledge(update)
         note = ""
     else:
         note = " ".join((update.message.text or "").split())
@@ -182,8 +182,7 @@ async def note_given(update: Update, context: BotContext) -> int:
 
 
 async def refer_stop(update: Update, context: BotContext) -> int:
-    await update.callback_query.answer()
-    await remove_keyboard(update)
+    await acknowledge(update)
     context.user_data.pop("refer", None)
     context.user_data.pop("mapkeep", None)
     await say(update, context, context.t.gettext("Cancelled. Nothing was saved."))
@@ -322,8 +321,7 @@ async def value_typed(update: Update, context: BotContext) -> int:
 
 @requires(Action.MAPKEEP)
 async def toggle_active(update: Update, context: BotContext) -> int:
-    await update.callback_query.answer()
-    await remove_keyboard(update)
+    await acknowledge(update)
     entry = await _entry(context)
     if entry is None:
         return ConversationHandler.END
@@ -332,16 +330,14 @@ async def toggle_active(update: Update, context: BotContext) -> int:
 
 @requires(Action.MAPKEEP)
 async def verified(update: Update, context: BotContext) -> int:
-    await update.callback_query.answer()
-    await remove_keyboard(update)
+    await acknowledge(update)
     today = context.now().astimezone(context.services.settings.tz).date().isoformat()
     return await _save(update, context, "last_verified", today)
 
 
 @requires(Action.MAPKEEP)
 async def new_entry(update: Update, context: BotContext) -> int:
-    await update.callback_query.answer()
-    await remove_keyboard(update)
+    await acknowledge(update)
     context.user_data["mapkeep"] = {"new": {}}
     await say(update, context, context.t.gettext("The name of the new entry?"))
     return NEW_NAME

@@ -22,6 +22,7 @@ from bot import callbacks as cb
 from bot.access import Action
 from bot.context import BotContext
 from bot.flows.common import (
+    acknowledge,
     conversation,
     end_conversations,
     refuse,
@@ -133,8 +134,7 @@ async def ask_series_place(update: Update, context: BotContext) -> None:
 
 @requires(Action.SESSIONS)
 async def series_themes_done(update: Update, context: BotContext) -> int:
-    await update.callback_query.answer()
-    await remove_keyboard(update)
+    await acknowledge(update)
     await ask_series_place(update, context)
     return S_PLACE
 
@@ -148,8 +148,7 @@ async def ask_planned(update: Update, context: BotContext) -> None:
 @requires(Action.SESSIONS)
 async def series_place(update: Update, context: BotContext) -> int:
     if update.callback_query is not None:
-        await update.callback_query.answer()
-        await remove_keyboard(update)
+        await acknowledge(update)
         _sd(context)["place"] = ""
     else:
         place = " ".join((update.message.text or "").split())[:sessions.TITLE_MAX]
@@ -210,8 +209,7 @@ async def series_cohost(update: Update, context: BotContext) -> int:
 
 
 async def series_stop(update: Update, context: BotContext) -> int:
-    await update.callback_query.answer()
-    await remove_keyboard(update)
+    await acknowledge(update)
     context.user_data.pop("series", None)
     await say(update, context, context.t.gettext("Cancelled. Nothing was saved."))
     return ConversationHandler.END
@@ -272,8 +270,7 @@ async def _begin(update: Update, context: BotContext, *, session_id: int | None 
 
 @requires(Action.SESSIONS)
 async def resume(update: Update, context: BotContext) -> int:
-    await update.callback_query.answer()
-    await remove_keyboard(update)
+    await acknowledge(update)
     if update.callback_query.data == f"{P}:cont":
         return await _continue_at(update, context)
     return await _begin(update, context)
@@ -447,8 +444,7 @@ async def _after_attendance(update: Update, context: BotContext) -> int:
 
 @requires(Action.SESSIONS)
 async def attendance_tapped(update: Update, context: BotContext) -> int:
-    await update.callback_query.answer()
-    await remove_keyboard(update)
+    await acknowledge(update)
     return await _accept_attendance(
         update, context, cb.int_arg(update.callback_query.data, f"{P}:att", ATTENDANCE_BUTTONS))
 
@@ -462,8 +458,7 @@ async def attendance_typed(update: Update, context: BotContext) -> int:
 
 @requires(Action.SESSIONS)
 async def large_confirmed(update: Update, context: BotContext) -> int:
-    await update.callback_query.answer()
-    await remove_keyboard(update)
+    await acknowledge(update)
     d = _d(context)
     pending = d.pop("pending_attendance", None)
     if cb.int_arg(update.callback_query.data, f"{P}:big") == 1 and pending is not None:
@@ -524,8 +519,7 @@ async def cleared(update: Update, context: BotContext) -> int:
 
 @requires(Action.SESSIONS)
 async def counts_done(update: Update, context: BotContext) -> int:
-    await update.callback_query.answer()
-    await remove_keyboard(update)
+    await acknowledge(update)
     d = _d(context)
     if d.get("counting", "needs") == "needs":
         d["needs_done"] = True
@@ -553,8 +547,7 @@ async def _accept_matches(update: Update, context: BotContext, count: int | None
 
 @requires(Action.SESSIONS)
 async def matches_tapped(update: Update, context: BotContext) -> int:
-    await update.callback_query.answer()
-    await remove_keyboard(update)
+    await acknowledge(update)
     return await _accept_matches(update, context,
                                  cb.int_arg(update.callback_query.data, f"{P}:m"))
 
@@ -583,8 +576,7 @@ async def remaining_typed(update: Update, context: BotContext) -> int:
 
 @requires(Action.SESSIONS)
 async def remaining_skipped(update: Update, context: BotContext) -> int:
-    await update.callback_query.answer()
-    await remove_keyboard(update)
+    await acknowledge(update)
     _d(context)["remaining_done"] = True
     await ask_report(update, context)
     return REPORT
@@ -623,8 +615,7 @@ async def report_given(update: Update, context: BotContext) -> int:
 
 @requires(Action.SESSIONS)
 async def report_later(update: Update, context: BotContext) -> int:
-    await update.callback_query.answer()
-    await remove_keyboard(update)
+    await acknowledge(update)
     _d(context)["report_done"] = True
     await ask_summary(update, context)
     return SUMMARY
@@ -713,8 +704,7 @@ async def save(update: Update, context: BotContext) -> int:
 
 @requires(Action.SESSIONS)
 async def change_attendance(update: Update, context: BotContext) -> int:
-    await update.callback_query.answer()
-    await remove_keyboard(update)
+    await acknowledge(update)
     _d(context)["back_to_summary"] = True
     await ask_attendance(update, context)
     return ATTENDANCE
@@ -722,8 +712,7 @@ async def change_attendance(update: Update, context: BotContext) -> int:
 
 @requires(Action.SESSIONS)
 async def change_report(update: Update, context: BotContext) -> int:
-    await update.callback_query.answer()
-    await remove_keyboard(update)
+    await acknowledge(update)
     d = _d(context)
     for key in ("report_text", "report_voice_id", "report_voice_seconds", "report_photo_id"):
         d.pop(key, None)
@@ -732,8 +721,7 @@ async def change_report(update: Update, context: BotContext) -> int:
 
 
 async def log_stop(update: Update, context: BotContext) -> int:
-    await update.callback_query.answer()
-    await remove_keyboard(update)
+    await acknowledge(update)
     context.user_data.pop("log", None)
     await say(update, context, context.t.gettext("Cancelled. Nothing was saved."))
     return ConversationHandler.END

@@ -24,6 +24,7 @@ from bot import callbacks as cb
 from bot.access import Action
 from bot.context import BotContext
 from bot.flows.common import (
+    acknowledge,
     conversation,
     end_conversations,
     refuse,
@@ -144,8 +145,7 @@ async def ask_summary(update: Update, context: BotContext) -> None:
 async def start(update: Update, context: BotContext) -> int:
     """/share, or the "Share now" button after joining: a resident for themselves."""
     if update.callback_query is not None:
-        await update.callback_query.answer()
-        await remove_keyboard(update)
+        await acknowledge(update)
     end_conversations(context, update.effective_user.id, keep=NAME)
     start_draft(context, context.person.id)
     await ask_needs(update, context)
@@ -212,16 +212,14 @@ async def _after_offers(update: Update, context: BotContext) -> int:
 
 
 async def next_part(update: Update, context: BotContext) -> int:
-    await update.callback_query.answer()
-    await remove_keyboard(update)
+    await acknowledge(update)
     d = draft(context)
     _queue_new(d, d.get("asking", "need"))
     return await _advance(update, context)
 
 
 async def no_offer(update: Update, context: BotContext) -> int:
-    await update.callback_query.answer()
-    await remove_keyboard(update)
+    await acknowledge(update)
     return await _after_offers(update, context)
 
 
@@ -255,8 +253,7 @@ async def detail_voice(update: Update, context: BotContext) -> int:
 
 
 async def detail_skip(update: Update, context: BotContext) -> int:
-    await update.callback_query.answer()
-    await remove_keyboard(update)
+    await acknowledge(update)
     d = draft(context)
     if d["queue"]:
         d["queue"].pop(0)
@@ -276,16 +273,14 @@ async def detail_other(update: Update, context: BotContext) -> int:
 
 
 async def nudge_small(update: Update, context: BotContext) -> int:
-    await update.callback_query.answer()
-    await remove_keyboard(update)
+    await acknowledge(update)
     draft(context)["asking"] = "offer"
     await ask_offers(update, context)
     return OFFERS
 
 
 async def nudge_later(update: Update, context: BotContext) -> int:
-    await update.callback_query.answer()
-    await remove_keyboard(update)
+    await acknowledge(update)
     await ask_summary(update, context)
     return SUMMARY
 
@@ -310,8 +305,7 @@ async def summary_remove(update: Update, context: BotContext) -> int:
     index = _current(context, update.callback_query.data, "rm")
     if index is None:
         return await _stale(update, context)
-    await update.callback_query.answer()
-    await remove_keyboard(update)
+    await acknowledge(update)
     d = draft(context)
     item = d["items"].pop(index)
     if item["category"] in d["picked"][item["kind"]]:
@@ -325,8 +319,7 @@ async def summary_edit(update: Update, context: BotContext) -> int:
     index = _current(context, update.callback_query.data, "ed")
     if index is None:
         return await _stale(update, context)
-    await update.callback_query.answer()
-    await remove_keyboard(update)
+    await acknowledge(update)
     d = draft(context)
     d["queue"] = [index]
     d["asking"] = "done"
@@ -335,8 +328,7 @@ async def summary_edit(update: Update, context: BotContext) -> int:
 
 
 async def again(update: Update, context: BotContext) -> int:
-    await update.callback_query.answer()
-    await remove_keyboard(update)
+    await acknowledge(update)
     d = draft(context)
     start_draft(context, d["for"])
     draft(context)["asking"] = "need"
@@ -381,8 +373,7 @@ async def after_save(update: Update, context: BotContext, d: dict) -> int:
 
 
 async def stop(update: Update, context: BotContext) -> int:
-    await update.callback_query.answer()
-    await remove_keyboard(update)
+    await acknowledge(update)
     context.user_data.pop("share", None)
     await say(update, context, context.t.gettext("Cancelled. Nothing was saved."))
     return ConversationHandler.END

@@ -19,6 +19,7 @@ from bot import keyboards
 from bot.access import Action
 from bot.context import BotContext
 from bot.flows.common import (
+    acknowledge,
     conversation,
     end_conversations,
     remove_keyboard,
@@ -219,8 +220,7 @@ async def show_map(update: Update, context: BotContext) -> None:
 
 
 async def stop(update: Update, context: BotContext) -> int:
-    await update.callback_query.answer()
-    await remove_keyboard(update)
+    await acknowledge(update)
     await say(update, context, context.t.gettext("All right."))
     return ConversationHandler.END
 
