@@ -27,6 +27,7 @@ HELP = """Console commands:
   !as <id> [name] [language]   speak as another person (created if new)
   !users            the people simulated so far
   !voice [seconds]  send a voice message;  !photo  send a photo
+  !location LAT LON share a location (for /find → near me)
   !restart          stop and start the bot again (state must survive)
   !quit             leave"""
 
@@ -91,6 +92,8 @@ class Console:
 
     def render(self, message: SentMessage) -> str:
         lines = []
+        if message.kind == "location":
+            return f"🤖 [map location: {message.text}]"
         if message.kind in ("photo", "document") and message.file_bytes is not None:
             self.out_dir.mkdir(parents=True, exist_ok=True)
             path = self.out_dir / f"{message.message_id}-{message.file_name or message.kind}"
@@ -140,6 +143,13 @@ class Console:
             self.show(await user.send_voice(int(args[0]) if args and args[0].isdigit() else 5))
         elif command == "photo":
             self.show(await user.send_photo())
+        elif command == "location" and len(args) == 2:
+            try:
+                latitude, longitude = float(args[0]), float(args[1])
+            except ValueError:
+                print(HELP)
+            else:
+                self.show(await user.send_location(latitude, longitude))
         elif command == "restart":
             await self.stop()
             await self.start()
