@@ -74,6 +74,12 @@ async def remove_keyboard(update: Update) -> None:
         log.debug("keyboard not removed: %s", exc)
 
 
+def typed(update: Update, limit: int | None = None) -> str:
+    """The text of the message with its spaces collapsed, cut to ``limit`` characters."""
+    text = " ".join((update.message.text or "").split())
+    return text if limit is None else text[:limit]
+
+
 async def acknowledge(update: Update) -> None:
     """Answers the tapped button and takes the buttons off its message (the usual first step
     of a button handler that moves the conversation on)."""

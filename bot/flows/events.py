@@ -32,6 +32,7 @@ from bot.flows.common import (
     reprompt,
     requires,
     say,
+    typed,
 )
 from bot.i18n import Translator
 from bot.services import events, notices
@@ -193,7 +194,7 @@ async def kind_chosen(update: Update, context: BotContext) -> int:
 
 @requires(Action.EVENTS)
 async def title_typed(update: Update, context: BotContext) -> int:
-    text = " ".join((update.message.text or "").split())
+    text = typed(update)
     if not any(ch.isalnum() for ch in text):
         await say(update, context, context.t.gettext("A title needs a few letters or numbers."))
         await ask_title(update, context)
@@ -288,7 +289,7 @@ async def duration_tapped(update: Update, context: BotContext) -> int:
 
 @requires(Action.EVENTS)
 async def place_typed(update: Update, context: BotContext) -> int:
-    text = " ".join((update.message.text or "").split())[:TITLE_MAX]
+    text = typed(update, TITLE_MAX)
     if not any(ch.isalnum() for ch in text):
         await ask_place(update, context)
         return PLACE

@@ -28,6 +28,7 @@ from bot.flows.common import (
     reprompt,
     requires,
     say,
+    typed,
 )
 from bot.flows.invites import invite_link, qr_png
 from bot.flows.onboarding import consent_text
@@ -85,7 +86,7 @@ async def start(update: Update, context: BotContext) -> int:
 
 @requires(Action.INTAKE)
 async def name_typed(update: Update, context: BotContext) -> int:
-    name = " ".join((update.message.text or "").split())[:intake.NAME_MAX]
+    name = typed(update, intake.NAME_MAX)
     if not sharing.has_words(name):
         await ask_name(update, context)
         return NAME

@@ -28,6 +28,7 @@ from bot.flows.common import (
     reprompt,
     requires,
     say,
+    typed,
 )
 from bot.flows.sessions import fees, money
 from bot.i18n import Translator
@@ -117,7 +118,7 @@ async def ask_purpose(update: Update, context: BotContext) -> None:
 
 @requires(Action.VOUCHER)
 async def purpose_typed(update: Update, context: BotContext) -> int:
-    purpose = " ".join((update.message.text or "").split())[:programme.PURPOSE_MAX]
+    purpose = typed(update, programme.PURPOSE_MAX)
     if not sharing.has_words(purpose):
         await ask_purpose(update, context)
         return PURPOSE
@@ -252,7 +253,7 @@ async def ask_reason(update: Update, context: BotContext) -> None:
 
 @requires(Action.DECIDE)
 async def reason_typed(update: Update, context: BotContext) -> int:
-    reason = " ".join((update.message.text or "").split())[:300]
+    reason = typed(update, 300)
     if not sharing.has_words(reason):
         await ask_reason(update, context)
         return REASON
@@ -294,7 +295,7 @@ async def entry_given(update: Update, context: BotContext) -> int:
                                        voice_id=message.voice.file_id, voice_seconds=seconds,
                                        now=context.now())
     else:
-        text = " ".join((message.text or "").split())
+        text = typed(update)
         if not sharing.has_words(text):
             await ask_entry(update, context)
             return ENTRY

@@ -27,6 +27,7 @@ from bot.flows.common import (
     reprompt,
     requires,
     say,
+    typed,
 )
 from bot.flows.socialmap import card, line_label
 from bot.services import referrals, sharing, socialmap
@@ -165,7 +166,7 @@ async def note_given(update: Update, context: BotContext) -> int:
         await acknowledge(update)
         note = ""
     else:
-        note = " ".join((update.message.text or "").split())
+        note = typed(update)
     try:
         await referrals.create(
             context.services.db, context.person, context.role, need_id=d.get("need"),
@@ -310,7 +311,7 @@ async def _save(update: Update, context: BotContext, field: str, value: object) 
 
 @requires(Action.MAPKEEP)
 async def value_typed(update: Update, context: BotContext) -> int:
-    value = " ".join((update.message.text or "").split())[:500]
+    value = typed(update, 500)
     field = _d(context, "mapkeep").get("field")
     if field not in FIELDS or (field in ("name", "description") and
                                not sharing.has_words(value)):
@@ -345,7 +346,7 @@ async def new_entry(update: Update, context: BotContext) -> int:
 
 @requires(Action.MAPKEEP)
 async def new_name(update: Update, context: BotContext) -> int:
-    name = " ".join((update.message.text or "").split())[:120]
+    name = typed(update, 120)
     if not sharing.has_words(name):
         await say(update, context, context.t.gettext("The name of the new entry?"))
         return NEW_NAME
@@ -356,7 +357,7 @@ async def new_name(update: Update, context: BotContext) -> int:
 
 @requires(Action.MAPKEEP)
 async def new_description(update: Update, context: BotContext) -> int:
-    text = " ".join((update.message.text or "").split())[:1000]
+    text = typed(update, 1000)
     if not sharing.has_words(text):
         await say(update, context, context.t.gettext("What do they do, in one or two sentences?"))
         return NEW_DESC

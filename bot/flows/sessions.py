@@ -30,6 +30,7 @@ from bot.flows.common import (
     reprompt,
     requires,
     say,
+    typed,
 )
 from bot.i18n import Translator
 from bot.services import sessions, sharing
@@ -104,7 +105,7 @@ async def ask_themes(update: Update, context: BotContext) -> None:
 
 @requires(Action.SESSIONS)
 async def series_title(update: Update, context: BotContext) -> int:
-    title = " ".join((update.message.text or "").split())[:sessions.TITLE_MAX]
+    title = typed(update, sessions.TITLE_MAX)
     if not sharing.has_words(title):
         await ask_series_title(update, context)
         return S_TITLE
@@ -151,7 +152,7 @@ async def series_place(update: Update, context: BotContext) -> int:
         await acknowledge(update)
         _sd(context)["place"] = ""
     else:
-        place = " ".join((update.message.text or "").split())[:sessions.TITLE_MAX]
+        place = typed(update, sessions.TITLE_MAX)
         if not sharing.has_words(place):
             await ask_series_place(update, context)
             return S_PLACE
@@ -568,7 +569,7 @@ async def ask_remaining(update: Update, context: BotContext) -> None:
 @requires(Action.SESSIONS)
 async def remaining_typed(update: Update, context: BotContext) -> int:
     d = _d(context)
-    d["remaining"] = " ".join((update.message.text or "").split())[:NOTE_MAX]
+    d["remaining"] = typed(update, NOTE_MAX)
     d["remaining_done"] = True
     await ask_report(update, context)
     return REPORT
@@ -603,7 +604,7 @@ async def report_given(update: Update, context: BotContext) -> int:
         if message.caption:
             d["report_text"] = message.caption[:NOTE_MAX]
     else:
-        text = " ".join((message.text or "").split())
+        text = typed(update)
         if not sharing.has_words(text):
             await ask_report(update, context)
             return REPORT
