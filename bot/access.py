@@ -8,11 +8,23 @@ never rights.
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-from bot.storage.invites import Invite
-from bot.storage.people import Person
+if TYPE_CHECKING:  # types only: storage imports Role from here
+    from bot.storage.invites import Invite
+    from bot.storage.people import Person
 
-ROLES = ("resident", "organiser", "trainer", "admin")
+
+class Role(StrEnum):
+    """The four roles; stored in ``person.role`` and ``invite.role`` as their values."""
+
+    RESIDENT = "resident"
+    ORGANISER = "organiser"  # a kwartiermaker
+    TRAINER = "trainer"
+    ADMIN = "admin"
+
+
+ROLES = tuple(Role)
 
 
 class Action(StrEnum):
@@ -44,9 +56,12 @@ class Action(StrEnum):
 
 
 _EVERYONE = frozenset(ROLES)
-_INVITERS = frozenset({"organiser", "trainer", "admin"})
+_INVITERS = frozenset({Role.ORGANISER, Role.TRAINER, Role.ADMIN})
+_TRAINERS = frozenset({Role.TRAINER, Role.ADMIN})
+_RESIDENTS = frozenset({Role.RESIDENT})
+_ORGANISERS = frozenset({Role.ORGANISER})
 
-PERMISSIONS: dict[Action, frozenset[str]] = {
+PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.HELP: _EVERYONE,
     Action.LANGUAGE: _EVERYONE,
     Action.MYDATA: _EVERYONE,
@@ -57,29 +72,29 @@ PERMISSIONS: dict[Action, frozenset[str]] = {
     Action.RSVP: _EVERYONE,
     Action.EVENTS: _INVITERS,
     Action.ATTENDANCE: _INVITERS,
-    Action.BROADCAST: frozenset({"trainer", "admin"}),
-    Action.SHARE: frozenset({"resident"}),
-    Action.MINE: frozenset({"resident"}),
-    Action.INTAKE: frozenset({"organiser"}),
-    Action.CIRCLE: frozenset({"organiser"}),
-    Action.MATCHES: frozenset({"organiser"}),
-    Action.OVERVIEW: frozenset({"trainer", "admin"}),
-    Action.SESSIONS: frozenset({"organiser"}),
+    Action.BROADCAST: _TRAINERS,
+    Action.SHARE: _RESIDENTS,
+    Action.MINE: _RESIDENTS,
+    Action.INTAKE: _ORGANISERS,
+    Action.CIRCLE: _ORGANISERS,
+    Action.MATCHES: _ORGANISERS,
+    Action.OVERVIEW: _TRAINERS,
+    Action.SESSIONS: _ORGANISERS,
     Action.PAYMENTS: _INVITERS,
-    Action.VOUCHER: frozenset({"organiser"}),
-    Action.LOGBOOK: frozenset({"organiser"}),
-    Action.DECIDE: frozenset({"trainer", "admin"}),
+    Action.VOUCHER: _ORGANISERS,
+    Action.LOGBOOK: _ORGANISERS,
+    Action.DECIDE: _TRAINERS,
     Action.FIND: _EVERYONE,
-    Action.REFER: frozenset({"organiser"}),
-    Action.MAPKEEP: frozenset({"trainer", "admin"}),
+    Action.REFER: _ORGANISERS,
+    Action.MAPKEEP: _TRAINERS,
 }
 
 # Which roles a role may hand out through an invite.
-GRANTS: dict[str, tuple[str, ...]] = {
-    "admin": ("trainer", "organiser"),
-    "trainer": ("organiser",),
-    "organiser": ("resident",),
-    "resident": (),
+GRANTS: dict[Role, tuple[Role, ...]] = {
+    Role.ADMIN: (Role.TRAINER, Role.ORGANISER),
+    Role.TRAINER: (Role.ORGANISER,),
+    Role.ORGANISER: (Role.RESIDENT,),
+    Role.RESIDENT: (),
 }
 
 
@@ -87,13 +102,31 @@ class AccessDenied(Exception):
     """The person may not do this; flows answer with a translated refusal."""
 
 
-def effective_role(person: Person | None, admin_ids: frozenset[int]) -> str | None:
-    """The stored role, except that 'admin' holds only while the id is in SAMEN_ADMIN_IDS."""
+def effective_role(person: Person | None, admin_ids: frozenset[int]) -> Role | None:
+    """The stored role, except that admin holds only while the id is in SAMEN_ADMIN_IDS."""
     if person is None:
         return None
-    if person.role == "admin" and person.telegram_id not in admin_ids:
-        return "resident"
-    return person.role
+    if person.role == Role.ADMIN and person.telegram_id not in admin_ids:
+        return Role.RESIDENT
+    return Role(person.role)
+
+
+def is_resident(role: str | None) -> bool:
+    return role == Role.RESIDENT
+
+
+def is_organiser(role: str | None) -> bool:
+    """A kwartiermaker (trainers and admins are not)."""
+    return role == Role.ORGANISER
+
+
+def is_trainer(role: str | None) -> bool:
+    """A trainer or an admin: both run the programme."""
+    return role in _TRAINERS
+
+
+def is_admin(role: str | None) -> bool:
+    return role == Role.ADMIN
 
 
 def allowed(role: str | None, action: Action) -> bool:
@@ -105,7 +138,7 @@ def may_grant(role: str | None, target_role: str) -> bool:
 
 
 def owns_invite(person: Person, role: str | None, invite: Invite) -> bool:
-    return invite.created_by == person.id or role == "admin"
+    return invite.created_by == person.id or is_admin(role)
 
 
 def commands_for(role: str | None) -> list[Action]:

@@ -122,7 +122,7 @@ async def start_application(app: Application, *, deliver: bool = True) -> None:
     await app.initialize()
     services: Services = app.bot_data["services"]
     await menu.publish_defaults(app.bot, services)
-    await event_service.plan(services.db, services.clock(), services.settings.tz)
+    await event_service.plan(services.request())
     if deliver:
         await services.delivery.start()
         jobs = app.job_queue
@@ -149,11 +149,10 @@ BROADCAST_STATUS_SECONDS = 2
 async def send_due_reminders(services: Services) -> int:
     """Queues due reminders and introduction follow-ups, then wakes the outbox worker (the
     job's body, callable in tests)."""
-    now = services.clock()
-    queued = await event_service.send_due(services.db, services.translations, now,
-                                          services.settings.tz)
-    queued += await introductions.send_follow_ups(services.db, services.translations, now)
-    queued += await referral_service.send_follow_ups(services.db, services.translations, now)
+    req = services.request()
+    queued = await event_service.send_due(req)
+    queued += await introductions.send_follow_ups(req)
+    queued += await referral_service.send_follow_ups(req)
     if queued and services.delivery is not None:
         services.delivery.wake.set()
     return queued
@@ -169,26 +168,23 @@ async def _broadcast_tick(context: BotContext) -> None:
 
 async def _digest_tick(context: BotContext) -> None:
     """Daily, at 18:00: the kwartiermakers' digests and the trainers' quiet-series notices."""
-    services = context.application.bot_data["services"]
-    now = services.clock()
-    sent = await introductions.send_digests(services.db, services.translations, now)
-    sent += await programme_service.notice_quiet_series(
-        services.db, services.translations, now, services.settings.series_quiet_days,
-        notices.quiet_series)
+    services: Services = context.application.bot_data["services"]
+    req = services.request()
+    sent = await introductions.send_digests(req)
+    sent += await programme_service.notice_quiet_series(req, notices.quiet_series)
     if sent:
         services.delivery.wake.set()
 
 
 async def _unverified_tick(context: BotContext) -> None:
-    services = context.application.bot_data["services"]
-    if await referral_service.tell_unverified(services.db, services.translations,
-                                              services.clock()):
+    services: Services = context.application.bot_data["services"]
+    if await referral_service.tell_unverified(services.request()):
         services.delivery.wake.set()
 
 
 async def _plan_tick(context: BotContext) -> None:
-    services = context.application.bot_data["services"]
-    await event_service.plan(services.db, services.clock(), services.settings.tz)
+    services: Services = context.application.bot_data["services"]
+    await event_service.plan(services.request())
 
 
 async def close_application(app: Application) -> None:

@@ -52,7 +52,8 @@ async def _migrate(settings: Settings) -> None:
 
 
 async def _socialmap(settings: Settings, action: str, path: Path) -> int:
-    from bot.context import utc_now
+    from bot.context import Services
+    from bot.i18n import Translations
     from bot.services import socialmap
     from bot.services.hsds import ImportRejected
     from bot.storage.db import Database
@@ -62,12 +63,14 @@ async def _socialmap(settings: Settings, action: str, path: Path) -> int:
     await db.open()
     try:
         await migrate(db, settings.migrations_dir)
+        services = Services(settings=settings, db=db,
+                            translations=Translations(settings.locales_dir, settings.tz))
         if action == "export":
-            count = await socialmap.export_file(db, path)
+            count = await socialmap.export_file(services.request(), path)
             print(f"exported {count} entries to {path}")
             return 0
         try:
-            count = await socialmap.import_file(db, path, utc_now())
+            count = await socialmap.import_file(services.request(), path)
         except ImportRejected as rejected:
             print(f"nothing imported: {len(rejected.problems)} problem(s)", file=sys.stderr)
             for problem in rejected.problems:

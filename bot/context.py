@@ -10,8 +10,10 @@ from typing import TYPE_CHECKING, Any
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot import access
+from bot.access import Role
 from bot.config import Settings
 from bot.i18n import Translations, Translator
+from bot.services.request import Request
 from bot.storage.db import Database
 from bot.storage.people import Person
 
@@ -31,6 +33,11 @@ class Services:
     clock: Callable[[], datetime] = utc_now
     delivery: DeliveryWorker | None = None
 
+    def request(self, person: Person | None = None, role: Role | None = None) -> Request:
+        """A request at the clock's current moment (jobs, the CLI, tests)."""
+        return Request(db=self.db, translations=self.translations, settings=self.settings,
+                       now=self.clock(), person=person, role=role)
+
 
 class BotContext(CallbackContext[ExtBot, dict, dict, dict]):
     """Set up per update by ``flows.common.load_person`` before any flow runs."""
@@ -39,8 +46,9 @@ class BotContext(CallbackContext[ExtBot, dict, dict, dict]):
                  user_id: int | None = None) -> None:
         super().__init__(application, chat_id=chat_id, user_id=user_id)
         self.person: Person | None = None
-        self.role: str | None = None
+        self.role: Role | None = None
         self._t: Translator | None = None
+        self._now: datetime | None = None
 
     @property
     def services(self) -> Services:
@@ -59,7 +67,19 @@ class BotContext(CallbackContext[ExtBot, dict, dict, dict]):
         self._t = value
 
     def now(self) -> datetime:
-        return self.services.clock()
+        """The moment this update is handled: read from the clock once (``load_person`` does
+        it first), then the same for every handler and service call of the update."""
+        if self._now is None:
+            self._now = self.services.clock()
+        return self._now
+
+    @property
+    def req(self) -> Request:
+        """The request of the person asking, in their current role, at ``now()``. Built anew
+        on every use, so it follows a change of ``person`` or ``role`` (joining, /language)."""
+        return Request(db=self.services.db, translations=self.services.translations,
+                       settings=self.services.settings, now=self.now(), person=self.person,
+                       role=self.role)
 
     def may(self, action: access.Action) -> bool:
         return access.allowed(self.role, action)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import callbacks as cb
+from bot.access import Role
 from bot.i18n import Translator
 from bot.languages import LANGUAGES
 from bot.storage.invites import Invite
@@ -42,10 +43,10 @@ def consent(t: Translator) -> InlineKeyboardMarkup:
 
 def role_label(t: Translator, role: str) -> str:
     labels = {
-        "resident": t.pgettext("role", "Resident"),
-        "organiser": t.pgettext("role", "Kwartiermaker"),
-        "trainer": t.pgettext("role", "Trainer"),
-        "admin": t.pgettext("role", "Admin"),
+        Role.RESIDENT: t.pgettext("role", "Resident"),
+        Role.ORGANISER: t.pgettext("role", "Kwartiermaker"),
+        Role.TRAINER: t.pgettext("role", "Trainer"),
+        Role.ADMIN: t.pgettext("role", "Admin"),
     }
     return labels[role]
 

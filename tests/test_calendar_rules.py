@@ -7,7 +7,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.services.calendar import occurrences, parse_date, parse_time, reminder_time
+from bot.services.calendar import (
+    Recurrence,
+    occurrences,
+    parse_date,
+    parse_time,
+    reminder_time,
+)
 
 AMS = ZoneInfo("Europe/Amsterdam")
 
@@ -21,8 +27,8 @@ def local(*args: int) -> datetime:
     (local(2026, 10, 21, 14, 0), "around the last Sunday of October"),
 ])
 def test_weekly_consultation_hour_keeps_its_local_time(first, label):
-    found = occurrences(first, first.replace(hour=first.hour + 1), weekly=True, tz=AMS,
-                        until=None, skipped=set(), window_start=first,
+    found = occurrences(Recurrence(first, first.replace(hour=first.hour + 1), weekly=True,
+                                   until=None, skipped=set()), tz=AMS, window_start=first,
                         window_end=first.replace(year=first.year + 1, month=1, day=1)
                         if first.month == 10 else local(2027, 4, 15, 0, 0))
     local_times = {o.start.astimezone(AMS).time() for o in found}
@@ -33,8 +39,8 @@ def test_weekly_consultation_hour_keeps_its_local_time(first, label):
 
 def test_skipped_dates_and_until():
     first = local(2026, 12, 2, 14, 0)
-    found = occurrences(first, first, weekly=True, tz=AMS, until=date(2026, 12, 30),
-                        skipped={date(2026, 12, 23)}, window_start=first,
+    found = occurrences(Recurrence(first, first, weekly=True, until=date(2026, 12, 30),
+                                   skipped={date(2026, 12, 23)}), tz=AMS, window_start=first,
                         window_end=local(2027, 2, 1, 0, 0))
     assert [o.start.astimezone(AMS).day for o in found] == [2, 9, 16, 30]
 

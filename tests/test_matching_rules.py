@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.services.categories import RELATED
-from bot.services.matching import MAX_OPEN, Candidate, _recency, suggest
+from bot.services.matching import MAX_OPEN, Candidate, Seen, _recency, suggest
 
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
 ids = itertools.count(1)
@@ -25,12 +25,11 @@ def test_same_category_and_language_first():
     same = item(2, "shopping", "ar")
     other_language = item(3, "shopping", "nl")
     related = item(4, "cooking", "ar")
-    found = suggest([need], [related, other_language, same], now=NOW, open_matches={},
-                    excluded=set())
+    found = suggest([need], [related, other_language, same], now=NOW, seen=Seen({}, set()))
     assert [s.offer for s in found] == [same]
-    found = suggest([need], [related, other_language], now=NOW, open_matches={}, excluded=set())
+    found = suggest([need], [related, other_language], now=NOW, seen=Seen({}, set()))
     assert found[0].offer == other_language  # same category beats a related one
-    found = suggest([need], [related], now=NOW, open_matches={}, excluded=set())
+    found = suggest([need], [related], now=NOW, seen=Seen({}, set()))
     assert found[0].offer == related and found[0].score < 1.0
 
 
@@ -38,27 +37,27 @@ def test_never_with_yourself_nor_a_pair_seen_before():
     need = item(1, "shopping")
     own = item(1, "shopping")
     seen = item(2, "shopping")
-    assert suggest([need], [own], now=NOW, open_matches={}, excluded=set()) == []
-    assert suggest([need], [seen], now=NOW, open_matches={},
-                   excluded={(need.item_id, seen.item_id)}) == []
+    assert suggest([need], [own], now=NOW, seen=Seen({}, set())) == []
+    assert suggest([need], [seen], now=NOW,
+                   seen=Seen({}, {(need.item_id, seen.item_id)})) == []
 
 
 def test_fairness_no_giver_beyond_a_few_open_matches():
     giver_offer = item(9, "company")
     needs = [item(p, "company") for p in range(1, 8)]
-    found = suggest(needs, [giver_offer], now=NOW, open_matches={}, excluded=set(), limit=7)
+    found = suggest(needs, [giver_offer], now=NOW, seen=Seen({}, set()), limit=7)
     assert len(found) == MAX_OPEN
-    found = suggest(needs, [giver_offer], now=NOW, open_matches={9: MAX_OPEN - 1},
-                    excluded=set(), limit=7)
+    found = suggest(needs, [giver_offer], now=NOW, seen=Seen({9: MAX_OPEN - 1}, set()),
+                    limit=7)
     assert len(found) == 1
-    assert suggest(needs, [giver_offer], now=NOW, open_matches={9: MAX_OPEN}, excluded=set(),
+    assert suggest(needs, [giver_offer], now=NOW, seen=Seen({9: MAX_OPEN}, set()),
                    limit=7) == []
 
 
 def test_recent_needs_come_first():
     old, new = item(1, "homework", days_old=50), item(2, "homework", days_old=1)
     offers = [item(3, "homework"), item(4, "homework")]
-    found = suggest([old, new], offers, now=NOW, open_matches={}, excluded=set(), limit=2)
+    found = suggest([old, new], offers, now=NOW, seen=Seen({}, set()), limit=2)
     assert [s.need for s in found] == [new, old]
 
 
@@ -70,7 +69,7 @@ def test_early_stop_finds_the_best_scores(seed):
     needs = [item(rng.randrange(40), rng.choice(codes), rng.choice(("nl", "ar")),
                   rng.uniform(0, 90)) for _ in range(60)]
     offers = [item(100 + n, rng.choice(codes), rng.choice(("nl", "ar")), 1) for n in range(60)]
-    found = suggest(needs, offers, now=NOW, open_matches={}, excluded=set(), limit=5)
+    found = suggest(needs, offers, now=NOW, seen=Seen({}, set()), limit=5)
 
     def score(need, offer):
         base = 1.0 if need.category == offer.category else (

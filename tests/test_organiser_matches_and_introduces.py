@@ -151,16 +151,13 @@ async def test_daily_digest_is_one_message(bot, circle):
     noor, *_ = circle
     from bot.services import introductions
 
-    services = bot.app.bot_data["services"]
     before = len(noor.inbox)
-    sent = await introductions.send_digests(services.db, services.translations,
-                                            bot.clock.now)
+    sent = await introductions.send_digests(bot.request())
     await bot.deliver()
     assert sent == 2  # Noor and Amal each get one
     new = noor.inbox[before:]
     assert len(new) == 1 and "🤲 1 vraag: 🛒 Boodschappen 1" in new[0].text
-    assert await introductions.send_digests(services.db, services.translations,
-                                            bot.clock.now) == 0
+    assert await introductions.send_digests(bot.request()) == 0
 
 
 async def test_phone_intake_then_claim(bot, cohort):

@@ -27,15 +27,15 @@ async def entries(bot):
 
 @pytest.fixture
 async def mapped(bot):
-    assert await socialmap.import_file(bot.db, EXAMPLE, bot.clock.now) == 12
+    assert await socialmap.import_file(bot.request(), EXAMPLE) == 12
     return bot
 
 
 @pytest.mark.parametrize("target", ["folder", "export.zip", "export.json"])
 async def test_round_trip_leaves_the_data_unchanged(mapped, tmp_path, target):
     before = await entries(mapped)
-    assert await socialmap.export_file(mapped.db, tmp_path / target) == 12
-    assert await socialmap.import_file(mapped.db, tmp_path / target, mapped.clock.now) == 12
+    assert await socialmap.export_file(mapped.request(), tmp_path / target) == 12
+    assert await socialmap.import_file(mapped.request(), tmp_path / target) == 12
     assert await entries(mapped) == before
 
 
@@ -45,7 +45,7 @@ async def test_reimport_updates_by_id(mapped, tmp_path):
     services = (package / "services.csv").read_text("utf-8")
     (package / "services.csv").write_text(services.replace("Voedselbank,Wekelijks",
                                                            "Voedselbank,Elke week"), "utf-8")
-    await socialmap.import_file(mapped.db, package, mapped.clock.now)
+    await socialmap.import_file(mapped.request(), package)
     found = {e.id: e for e in await entries(mapped)}
     assert len(found) == 12 and found["svc-voedselbank"].description.startswith("Elke week")
 
@@ -72,7 +72,7 @@ def broken(tmp_path: Path, file: str, old: str, new: str) -> Path:
 ])
 async def test_malformed_packages_import_nothing(bot, tmp_path, file, old, new, reason):
     with pytest.raises(hsds.ImportRejected) as rejected:
-        await socialmap.import_file(bot.db, broken(tmp_path, file, old, new), bot.clock.now)
+        await socialmap.import_file(bot.request(), broken(tmp_path, file, old, new))
     assert any(str(p).startswith(reason) for p in rejected.value.problems), rejected.value
     assert await entries(bot) == []
 
@@ -83,7 +83,7 @@ async def test_bad_encoding_and_every_problem_at_once(bot, tmp_path):
     (package / "x_translations.csv").write_bytes("service_id,language,name,description\n"
                                                  "svc-x,nl,Café,é\n".encode("latin-1"))
     with pytest.raises(hsds.ImportRejected) as rejected:
-        await socialmap.import_file(bot.db, package, bot.clock.now)
+        await socialmap.import_file(bot.request(), package)
     assert [p.file for p in rejected.value.problems] == ["x_translations.csv"]
     assert "not UTF-8" in rejected.value.problems[0].reason
 

@@ -133,11 +133,10 @@ async def test_a_quiet_series_is_noticed_once(bot, cohort):
 
     await make_series(noor)
     await log(noor)
-    services = bot.app.bot_data["services"]
+    # a series is quiet after 21 days: series_quiet_days of the (default) settings
 
     async def notice() -> int:
-        return await programme.notice_quiet_series(services.db, services.translations,
-                                                   bot.clock.now, 21, notices.quiet_series)
+        return await programme.notice_quiet_series(bot.request(), notices.quiet_series)
 
     bot.clock.advance(days=20)
     assert await notice() == 0

@@ -25,7 +25,7 @@ async def share_need(user, label: str) -> None:
 @pytest.fixture
 async def circle(bot, cohort):
     trainer, noor, amal = cohort
-    await socialmap.import_file(bot.db, EXAMPLE, bot.clock.now)
+    await socialmap.import_file(bot.request(), EXAMPLE)
     lina = bot.user(LINA, "Lina")
     await join(lina, await make_invite(noor))
     await share_need(lina, "💶 Geld en schulden")
@@ -133,9 +133,7 @@ async def test_trainer_keeps_the_map(bot, circle):
 
 async def test_unverified_entries_are_listed_once_a_month(bot, circle):
     _trainer, *_ = circle
-    services = bot.app.bot_data["services"]
-    assert await referrals.tell_unverified(services.db, services.translations,
-                                           bot.clock.now) == 1
+    assert await referrals.tell_unverified(bot.request()) == 1
     await bot.deliver()
     assert "1 item op de sociale kaart is een jaar niet gecontroleerd" in \
         bot.user(TRAINER).last.text

@@ -20,9 +20,8 @@ AGENDA_DAYS = 30
 
 @requires(Action.AGENDA)
 async def agenda(update: Update, context: BotContext) -> None:
-    t, tz = context.t, context.services.settings.tz
-    coming = await events.coming(context.services.db, context.person, context.now(), tz,
-                                 AGENDA_DAYS)
+    t = context.t
+    coming = await events.coming(context.req, AGENDA_DAYS)
     if not coming:
         await say(update, context, t.gettext("No meetings planned for you in the coming month."))
         return
@@ -45,9 +44,8 @@ async def _answer(update: Update, context: BotContext, event_id: int, occurrence
     query = update.callback_query
     t = context.t
     try:
-        return await events.answer(context.services.db, context.services.translations,
-                                   context.person, event_id=event_id, occurrence=occurrence,
-                                   answer=answer, reason=reason, now=context.now())
+        return await events.answer(context.req, event_id=event_id, occurrence=occurrence,
+                                   answer=answer, reason=reason)
     except events.EventCancelled:
         await query.answer(t.gettext("This meeting was cancelled."), show_alert=True)
     except events.NotInAudience:
@@ -77,7 +75,7 @@ async def coming_no(update: Update, context: BotContext) -> None:
         await query.answer()
         return
     try:
-        await events.event_for(context.services.db, context.person, args[0])
+        await events.event_for(context.req, args[0])
     except events.NotInAudience:
         await query.answer(context.t.gettext("This meeting is not for you."), show_alert=True)
         return
@@ -114,7 +112,7 @@ async def calendar_file(update: Update, context: BotContext) -> None:
         await query.answer()
         return
     try:
-        event = await events.event_for(context.services.db, context.person, args[0])
+        event = await events.event_for(context.req, args[0])
     except events.NotInAudience:
         await query.answer(context.t.gettext("This meeting is not for you."), show_alert=True)
         return

@@ -28,7 +28,6 @@ from bot.flows.common import (
 )
 from bot.i18n import Translator
 from bot.services import events, notices
-from bot.storage import events as event_store
 
 NAME = "attendance"
 PICK, TICK = range(2)
@@ -53,8 +52,7 @@ async def start(update: Update, context: BotContext) -> int:
 
 async def ask_pick(update: Update, context: BotContext) -> int:
     t = context.t
-    past = await events.past_occurrences(context.services.db, context.person, context.role,
-                                         context.now(), context.services.settings.tz)
+    past = await events.past_occurrences(context.req)
     if not past:
         await say(update, context, t.gettext("No meetings in the last two weeks."))
         return ConversationHandler.END
@@ -78,13 +76,11 @@ async def picked(update: Update, context: BotContext) -> int:
         return await ask_pick(update, context)
     start = datetime.fromtimestamp(args[1], tz=UTC)
     try:
-        event, members, marks = await events.attendance_sheet(
-            context.services.db, context.person, context.role, args[0], start)
+        event, members, marks = await events.attendance_sheet(context.req, args[0], start)
     except access.AccessDenied:
         await refuse(update, context)
         return ConversationHandler.END
-    async with context.services.db.read() as conn:
-        declined = await event_store.declined(conn, event.id, start.isoformat())
+    declined = await events.declined(context.req, event.id, start)
     present = {str(p.id): marks.get(p.id, p.id not in declined) for p in members[:MAX_PEOPLE]}
     context.user_data["attendance"] = {"event": event.id, "occ": args[1], "present": present,
                                        "names": {str(p.id): p.display_name
@@ -127,10 +123,7 @@ async def save(update: Update, context: BotContext) -> int:
     start = datetime.fromtimestamp(d["occ"], tz=UTC)
     present = {int(pid): here for pid, here in d["present"].items()}
     try:
-        reached = await events.record_attendance(
-            context.services.db, context.services.translations, context.person, context.role,
-            d["event"], start, present, now=context.now(),
-            limit=context.services.settings.max_missed_training_days)
+        reached = await events.record_attendance(context.req, d["event"], start, present)
     except access.AccessDenied:
         await refuse(update, context)
         return ConversationHandler.END

@@ -2,7 +2,7 @@
 
 Everyone, all kwartiermakers, my cohort, the circle of one kwartiermaker (a trainer picks
 whose), or people picked by hand with toggles. Ids in buttons are checked again by
-``services.audiences.check`` when the draft is saved.
+the services (``audiences._check``) when the draft is saved.
 """
 
 from __future__ import annotations
@@ -66,16 +66,14 @@ class AudienceSteps:
 
     async def ask_owner(self, update: Update, context: BotContext) -> None:
         t = context.t
-        async with context.services.db.read() as conn:
-            found = await audiences.organisers(conn)
+        found = await audiences.organisers(context.req)
         rows = [[self._b(p.display_name, "own", p.id)] for p in found[:MAX_PICKED]]
         await say(update, context, t.gettext("Whose circle?"), reply_markup=InlineKeyboardMarkup(
             [*rows, keyboards.cancel_row(t, self.prefix)]))
 
     async def _pick_markup(self, context: BotContext) -> InlineKeyboardMarkup:
         t = context.t
-        async with context.services.db.read() as conn:
-            found = await audiences.candidates(conn, context.role, context.person)
+        found = await audiences.candidates(context.req)
         picked = set(self.draft(context).get("picked", []))
         rows = [[self._b(("✅ " if p.id in picked else "▫️ ") + p.display_name, "pk", p.id)]
                 for p in found[:MAX_PICKED]]
@@ -109,8 +107,7 @@ class AudienceSteps:
         query = update.callback_query
         await query.answer()
         owner = cb.int_arg(query.data, f"{self.prefix}:own")
-        async with context.services.db.read() as conn:
-            known = {p.id for p in await audiences.organisers(conn)}
+        known = {p.id for p in await audiences.organisers(context.req)}
         if owner not in known:
             await self.ask_owner(update, context)
             return self.owner
@@ -122,9 +119,7 @@ class AudienceSteps:
         query = update.callback_query
         await query.answer()
         person_id = cb.int_arg(query.data, f"{self.prefix}:pk")
-        async with context.services.db.read() as conn:
-            pickable = {p.id for p in await audiences.candidates(conn, context.role,
-                                                                   context.person)}
+        pickable = {p.id for p in await audiences.candidates(context.req)}
         picked = self.draft(context).setdefault("picked", [])
         if person_id in picked:
             picked.remove(person_id)

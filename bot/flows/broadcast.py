@@ -69,8 +69,7 @@ async def ask_message(update: Update, context: BotContext) -> None:
 
 async def ask_review(update: Update, context: BotContext) -> None:
     t, d = context.t, _draft(context)
-    reach = await broadcasts.reach(context.services.db, context.person, context.role,
-                                   Audience.from_dict(d["audience"]))
+    reach = await broadcasts.reach(context.req, Audience.from_dict(d["audience"]))
     total = sum(reach.values())
     lines = [t.ngettext("This reaches {count} person.", "This reaches {count} people.",
                         total).format(count=total)]
@@ -163,16 +162,15 @@ async def go(update: Update, context: BotContext) -> int:
     d = _draft(context)
     try:
         broadcast_id, total = await broadcasts.send(
-            context.services.db, context.person, context.role,
-            Audience.from_dict(d["audience"]), _message(context),
-            status_chat_id=update.effective_chat.id, now=context.now())
+            context.req, Audience.from_dict(d["audience"]), _message(context),
+            status_chat_id=update.effective_chat.id)
     except access.AccessDenied:
         await refuse(update, context)
         return ConversationHandler.END
     context.user_data.pop("broadcast", None)
     status = await context.bot.send_message(update.effective_chat.id,
                                             _status_text(context.t, 0, total))
-    await broadcasts.set_status_message(context.services.db, broadcast_id, status.message_id)
+    await broadcasts.set_status_message(context.req, broadcast_id, status.message_id)
     if context.services.delivery is not None:
         context.services.delivery.wake.set()
     return ConversationHandler.END
@@ -207,11 +205,11 @@ def _report(t: Translator, counts: dict[str, int]) -> str:
 async def refresh_statuses(app: Application) -> None:
     """Updates each sending broadcast's status message; the last update is the report."""
     services: Services = app.bot_data["services"]
-    for broadcast in await broadcasts.unfinished(services.db):
-        progress = await broadcasts.progress(services.db, broadcast.id, broadcast.total)
+    req = services.request()
+    for broadcast in await broadcasts.unfinished(req):
+        progress = await broadcasts.progress(req, broadcast.id, broadcast.total)
         t = services.translations.for_language(broadcast.sender_language)
-        finished = progress.finished and await broadcasts.mark_done(
-            services.db, broadcast.id, services.clock())
+        finished = progress.finished and await broadcasts.mark_done(req, broadcast.id)
         text = _report(t, progress.counts) if finished else _status_text(
             t, progress.done, broadcast.total)
         if broadcast.status_chat_id and broadcast.status_message_id:

@@ -20,13 +20,13 @@ MAX_CHARS = 3800
 
 
 async def _labels(context: BotContext) -> dict[str, str]:
-    return {c.code: c.label(context.t) for c in await sharing.categories(context.services.db)}
+    return await sharing.labels(context.req, context.t)
 
 
 @requires(Action.CIRCLE)
 async def circle(update: Update, context: BotContext) -> None:
     t = context.t
-    found = await sharing.circle(context.services.db, context.person)
+    found = await sharing.circle(context.req)
     if not found:
         await say(update, context, t.gettext("Nothing shared in your circle yet."))
         return
@@ -54,14 +54,13 @@ async def circle(update: Update, context: BotContext) -> None:
 @requires(Action.MATCHES)
 async def matches(update: Update, context: BotContext) -> None:
     t = context.t
-    found = await introductions.suggestions(context.services.db, context.person, context.now())
+    found = await introductions.suggestions(context.req)
     if not found:
         await say(update, context, t.gettext("No suggestions right now. /circle shows what "
                                              "your circle shared."))
         return
     labels = await _labels(context)
-    names = {item.id: name for item, name, _ in
-             await sharing.circle(context.services.db, context.person)}
+    names = {item.id: name for item, name, _ in await sharing.circle(context.req)}
     await say(update, context, t.gettext("Who could help whom:"))
     for s in found:
         text = "\n".join([
@@ -84,13 +83,10 @@ async def _pair_action(update: Update, context: BotContext, key: str) -> None:
         return
     try:
         if key == "i":
-            done = await introductions.introduce(context.services.db,
-                                                 context.services.translations, context.person,
-                                                 ids[0], ids[1], context.now())
+            done = await introductions.introduce(context.req, ids[0], ids[1])
         else:
-            done = await introductions.settle(context.services.db, context.person, ids[0],
-                                              ids[1], "done" if key == "a" else "dismissed",
-                                              context.now())
+            done = await introductions.settle(context.req, ids[0], ids[1],
+                                              "done" if key == "a" else "dismissed")
     except introductions.NotOnTelegram:
         await query.answer(t.gettext("One of them is not on Telegram yet: arrange it in "
                                      "person, or give them their claim link first."),
@@ -137,9 +133,7 @@ async def _answer(update: Update, context: BotContext, yes: bool) -> None:
         await refuse(update, context)
         return
     try:
-        result = await introductions.answer(
-            context.services.db, context.services.translations, context.person, match_id, yes,
-            context.now(), follow_up_days=context.services.settings.follow_up_days)
+        result = await introductions.answer(context.req, match_id, yes)
     except introductions.MatchGone:
         await query.answer(t.gettext("This introduction is no longer possible."),
                            show_alert=True)
@@ -177,8 +171,7 @@ async def follow_up(update: Update, context: BotContext) -> None:
         await refuse(update, context)
         return
     try:
-        await introductions.follow_up_answer(context.services.db, context.services.translations,
-                                             context.person, args[0], args[1], context.now())
+        await introductions.follow_up_answer(context.req, args[0], args[1])
     except introductions.MatchGone:
         await query.answer(t.gettext("This introduction is no longer possible."),
                            show_alert=True)
@@ -194,7 +187,7 @@ async def follow_up(update: Update, context: BotContext) -> None:
 @requires(Action.OVERVIEW)
 async def overview(update: Update, context: BotContext) -> None:
     t = context.t
-    rows = await sharing.counts(context.services.db)
+    rows = await sharing.counts(context.req)
     if not rows:
         await say(update, context, t.gettext("No open needs or offers yet."))
         return

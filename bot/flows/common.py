@@ -22,7 +22,7 @@ from telegram.warnings import PTBUserWarning
 from bot import access
 from bot.context import BotContext
 from bot.languages import resolve
-from bot.storage import people
+from bot.services import membership
 
 log = logging.getLogger(__name__)
 
@@ -31,15 +31,12 @@ Handler = Callable[[Update, BotContext], Awaitable[Any]]
 
 async def load_person(update: Update, context: BotContext) -> None:
     """Runs first for every update: who is asking, in which role, in which language."""
+    context.now()  # reads the clock: the moment of this whole update
     user = update.effective_user
     if user is None:
         return
     services = context.services
-    async with services.db.read() as conn:
-        person = await people.by_telegram_id(conn, user.id)
-    if person is not None and person.unreachable_at is not None:
-        async with services.db.tx() as conn:  # they wrote to us: they no longer block the bot
-            await people.mark_reachable(conn, person.id)
+    person = await membership.identify(context.req, user.id)
     context.person = person
     context.role = access.effective_role(person, services.settings.admin_ids)
     if person is not None:
@@ -87,13 +84,17 @@ async def acknowledge(update: Update) -> None:
     await remove_keyboard(update)
 
 
-async def refuse(update: Update, context: BotContext) -> None:
+def refusal(context: BotContext) -> str:
+    """What someone hears who may not do this: a visitor how to join, a member their role."""
     t = context.t
     if context.person is None:
-        text = t.gettext("You are not registered yet. Open the invite link you got from your "
+        return t.gettext("You are not registered yet. Open the invite link you got from your "
                          "kwartiermaker or trainer, or ask them for one.")
-    else:
-        text = t.gettext("This is not available for your role. /help shows what you can do.")
+    return t.gettext("This is not available for your role. /help shows what you can do.")
+
+
+async def refuse(update: Update, context: BotContext) -> None:
+    text = refusal(context)
     if update.callback_query is not None:
         await update.callback_query.answer(text, show_alert=True)
     else:

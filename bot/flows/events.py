@@ -343,10 +343,8 @@ async def reminder_toggled(update: Update, context: BotContext) -> int:
 @requires(Action.EVENTS)
 async def save(update: Update, context: BotContext) -> int:
     await _tapped(update, "save")
-    settings = context.services.settings
     try:
-        event = await events.create(context.services.db, context.person, context.role,
-                                    _to_draft(context), now=context.now(), tz=settings.tz)
+        event = await events.create(context.req, _to_draft(context))
     except access.AccessDenied:
         await refuse(update, context)
         return CONFIRM
@@ -372,7 +370,7 @@ STEPS = audience_steps.AudienceSteps(P, AUDIENCE, OWNER, PICK, _draft, _after_au
 @requires(Action.EVENTS)
 async def list_managed(update: Update, context: BotContext) -> None:
     t = context.t
-    found = await events.managed(context.services.db, context.person, context.role)
+    found = await events.managed(context.req)
     if not found:
         await say(update, context, t.gettext("No meetings planned. /event plans one."))
         return
@@ -394,8 +392,7 @@ async def move_start(update: Update, context: BotContext) -> int:
     query = update.callback_query
     await query.answer()
     event_id = cb.int_arg(query.data, f"{P}:mv")
-    managed = {e.id for e in await events.managed(context.services.db, context.person,
-                                                  context.role)}
+    managed = {e.id for e in await events.managed(context.req)}
     if event_id not in managed:
         await refuse(update, context)
         return ConversationHandler.END
@@ -408,10 +405,7 @@ async def move_start(update: Update, context: BotContext) -> int:
 async def _save_move(update: Update, context: BotContext) -> int:
     draft = _draft(context)
     try:
-        moved = await events.move(context.services.db, context.services.translations,
-                                  context.person, context.role, draft["move"],
-                                  _start(context, draft), now=context.now(),
-                                  tz=context.services.settings.tz)
+        moved = await events.move(context.req, draft["move"], _start(context, draft))
     except access.AccessDenied:
         await refuse(update, context)
         return ConversationHandler.END
@@ -427,9 +421,7 @@ async def cancel_event(update: Update, context: BotContext) -> None:
     query = update.callback_query
     event_id = cb.int_arg(query.data, f"{P}:cx")
     try:
-        done = await events.cancel(context.services.db, context.services.translations,
-                                   context.person, context.role, event_id or 0,
-                                   now=context.now(), tz=context.services.settings.tz)
+        done = await events.cancel(context.req, event_id or 0)
     except access.AccessDenied:
         await refuse(update, context)
         return
@@ -444,15 +436,13 @@ async def cancel_event(update: Update, context: BotContext) -> None:
 async def skip_pick(update: Update, context: BotContext) -> None:
     query = update.callback_query
     event_id = cb.int_arg(query.data, f"{P}:sk")
-    found = {e.id: e for e in await events.managed(context.services.db, context.person,
-                                                    context.role)}
+    found = {e.id: e for e in await events.managed(context.req)}
     if event_id not in found:
         await refuse(update, context)
         return
     await query.answer()
     t = context.t
-    dates = await events.next_dates(context.services.db, found[event_id], context.now(),
-                                    context.services.settings.tz)
+    dates = await events.next_dates(context.req, found[event_id])
     rows = [[_b(t.format_datetime(d), "skd", event_id, notices.stamp(d))] for d in dates]
     await say(update, context, t.gettext("Which date does not take place?"),
               reply_markup=InlineKeyboardMarkup(rows))
@@ -467,9 +457,7 @@ async def skip_date(update: Update, context: BotContext) -> None:
         return
     try:
         done = await events.skip(
-            context.services.db, context.services.translations, context.person, context.role,
-            args[0], datetime.fromtimestamp(args[1], tz=context.now().tzinfo),
-            now=context.now(), tz=context.services.settings.tz)
+            context.req, args[0], datetime.fromtimestamp(args[1], tz=context.now().tzinfo))
     except access.AccessDenied:
         await refuse(update, context)
         return

@@ -141,8 +141,7 @@ async def consented(update: Update, context: BotContext) -> int:
     d = _d(context)
     try:
         person = await intake.create_resident(
-            context.services.db, context.person, context.role, name=d["name"],
-            language=d["language"], phone=d.get("phone"), now=context.now())
+            context.req, name=d["name"], language=d["language"], phone=d.get("phone"))
     except access.AccessDenied:
         await refuse(update, context)
         return ConversationHandler.END
@@ -162,8 +161,7 @@ async def declined(update: Update, context: BotContext) -> int:
 
 async def send_claim_link(update: Update, context: BotContext, person_id: int) -> None:
     """After the questionnaire: the personal link (and QR) to hand to the resident."""
-    code = await intake.claim_link_code(context.services.db, context.person, person_id,
-                                        context.now())
+    code = await intake.claim_link_code(context.req, person_id)
     link = invite_link(context.bot.username, code)
     caption = "\n".join([
         context.t.gettext("Give this personal link to the resident (it works once, for 30 days). "

@@ -24,7 +24,7 @@ from bot.flows.common import (
 )
 from bot.i18n import Translator
 from bot.services import invites
-from bot.storage.invites import Invite
+from bot.services.invites import Invite
 
 ROLE, USES, DAYS = range(3)
 NAME = "invite"
@@ -112,8 +112,7 @@ async def days_chosen(update: Update, context: BotContext) -> int:
         return DAYS
     try:
         invite = await invites.create(
-            context.services.db, context.person, context.role, role=draft["role"],
-            max_uses=draft["uses"], valid_days=days, now=context.now(),
+            context.req, role=draft["role"], max_uses=draft["uses"], valid_days=days,
         )
     except access.AccessDenied:
         await refuse(update, context)
@@ -158,7 +157,7 @@ def _validity(t: Translator, invite: Invite, context: BotContext) -> str:
 @requires(Action.LIST_INVITES)
 async def list_open(update: Update, context: BotContext) -> None:
     t = context.t
-    open_invites = await invites.active(context.services.db, context.person, context.now())
+    open_invites = await invites.active(context.req)
     if not open_invites:
         await say(update, context, t.gettext("You have no open invites. /invite makes one."))
         return
@@ -178,8 +177,7 @@ async def revoke(update: Update, context: BotContext) -> None:
     try:
         if invite_id is None:
             raise access.AccessDenied("malformed")
-        done = await invites.revoke(context.services.db, context.person, context.role,
-                                    invite_id, context.now())
+        done = await invites.revoke(context.req, invite_id)
     except access.AccessDenied:
         await query.answer(context.t.gettext("You cannot withdraw this invite."), show_alert=True)
         return

@@ -30,7 +30,7 @@ async def chosen(update: Update, context: BotContext) -> None:
     if language is None:
         await ask(update, context)
         return
-    await membership.set_language(context.services.db, context.person, language, context.now())
+    await membership.set_language(context.req, language)
     context.person = replace(context.person, language=language)
     context.t = context.services.translations.for_language(language)
     await remove_keyboard(update)

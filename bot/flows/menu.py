@@ -11,7 +11,7 @@ from telegram.ext import ExtBot
 from bot import access
 from bot.context import Services
 from bot.flows.texts import command_description
-from bot.storage.people import Person
+from bot.services.membership import Person
 
 log = logging.getLogger(__name__)
 

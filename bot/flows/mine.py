@@ -34,13 +34,13 @@ WORDS = 0
 
 
 async def _labels(context: BotContext) -> dict[str, str]:
-    return {c.code: c.label(context.t) for c in await sharing.categories(context.services.db)}
+    return await sharing.labels(context.req, context.t)
 
 
 @requires(Action.MINE)
 async def show(update: Update, context: BotContext) -> None:
     t = context.t
-    found = await sharing.mine(context.services.db, context.person)
+    found = await sharing.mine(context.req)
     if not found:
         await say(update, context, t.gettext("You have not shared anything yet. /share starts."))
         return
@@ -67,8 +67,7 @@ async def _status(update: Update, context: BotContext, key: str, status: str) ->
     query = update.callback_query
     item_id = cb.int_arg(query.data, f"{P}:{key}")
     try:
-        changed = await sharing.change_status(context.services.db, context.person, item_id or 0,
-                                              status, context.now())
+        changed = await sharing.change_status(context.req, item_id or 0, status)
     except access.AccessDenied:
         await refuse(update, context)
         return
@@ -102,7 +101,7 @@ async def ask_words(update: Update, context: BotContext) -> None:
 async def edit_start(update: Update, context: BotContext) -> int:
     query = update.callback_query
     item_id = cb.int_arg(query.data, f"{P}:ed")
-    if item_id not in {i.id for i in await sharing.mine(context.services.db, context.person)}:
+    if item_id not in {i.id for i in await sharing.mine(context.req)}:
         await refuse(update, context)
         return ConversationHandler.END
     await query.answer()
@@ -113,9 +112,8 @@ async def edit_start(update: Update, context: BotContext) -> int:
 
 async def _save(update: Update, context: BotContext, **detail) -> int:
     try:
-        await sharing.change_detail(context.services.db, context.person,
-                                    context.user_data.get("edit_item") or 0,
-                                    now=context.now(), **detail)
+        await sharing.change_detail(context.req, context.user_data.get("edit_item") or 0,
+                                    **detail)
     except access.AccessDenied:
         await refuse(update, context)
         return ConversationHandler.END

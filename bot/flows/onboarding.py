@@ -10,8 +10,9 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler
 
+from bot import access, keyboards
 from bot import callbacks as cb
-from bot import keyboards
+from bot.access import Role
 from bot.context import BotContext
 from bot.flows import menu
 from bot.flows.common import (
@@ -46,14 +47,14 @@ async def start(update: Update, context: BotContext) -> int:
     settings = context.services.settings
     if code is None:
         if update.effective_user.id in settings.admin_ids:
-            context.user_data["onboarding"] = {"admin": True}
+            context.user_data["onboarding"] = {Role.ADMIN: True}  # persisted as the value
             await ask_language(update, context)
             return LANGUAGE
         await say(update, context, how_to_join(context.t))
         return ConversationHandler.END
     if code.startswith(intake.CLAIM_PREFIX):
         return await _start_claim(update, context, code)
-    result = await invites.check(context.services.db, code, context.now())
+    result = await invites.check(context.req, code)
     if result.status is not InviteStatus.OK:
         await say(update, context, invite_problem(context.t, result.status))
         return ConversationHandler.END
@@ -78,8 +79,7 @@ def claim_problem(t: Translator, reason: str) -> str:
 
 async def _start_claim(update: Update, context: BotContext, code: str) -> int:
     try:
-        info = await intake.check_claim(context.services.db, code, update.effective_user.id,
-                                        context.now())
+        info = await intake.check_claim(context.req, code, update.effective_user.id)
     except intake.ClaimRefused as refused:
         await say(update, context, claim_problem(context.t, refused.reason))
         return ConversationHandler.END
@@ -93,9 +93,8 @@ async def ask_claim(update: Update, context: BotContext, name: str | None = None
                     organiser: str | None = None) -> None:
     t = context.t
     if name is None:
-        info = await intake.check_claim(context.services.db,
-                                        context.user_data["onboarding"]["claim"],
-                                        update.effective_user.id, context.now())
+        info = await intake.check_claim(context.req, context.user_data["onboarding"]["claim"],
+                                        update.effective_user.id)
         name, organiser = info.person.display_name, info.organiser_name
     await say(update, context, t.gettext(
         "Your kwartiermaker {organiser} wrote down your answers for {name}. Is that you?").format(
@@ -166,13 +165,10 @@ async def agree(update: Update, context: BotContext) -> int:
         return await _finish_claim(update, context, draft)
     try:
         person = await membership.join(
-            context.services.db,
-            telegram_id=user.id,
-            display_name=user.first_name,
-            language=draft.get("language", context.t.code),
+            context.req,
+            membership.Visitor(user.id, user.first_name, draft.get("language", context.t.code)),
             invite_code=draft.get("code"),
-            as_admin=bool(draft.get("admin")) and user.id in context.services.settings.admin_ids,
-            now=context.now(),
+            as_admin=bool(draft.get(Role.ADMIN)) and user.id in context.services.settings.admin_ids,
         )
     except membership.JoinRefused as refused:
         context.user_data.pop("onboarding", None)
@@ -183,7 +179,7 @@ async def agree(update: Update, context: BotContext) -> int:
     context.person, context.role = person, person.role
     await remove_keyboard(update)
     share_now = None
-    if person.role == "resident":
+    if access.is_resident(person.role):
         share_now = InlineKeyboardMarkup([[keyboards.button(
             "sh", "🤲 " + context.t.gettext("Share what you need and can give"), "start")]])
     await say(update, context, welcome(context.t, person.display_name, person.role)
@@ -194,8 +190,8 @@ async def agree(update: Update, context: BotContext) -> int:
 
 async def _finish_claim(update: Update, context: BotContext, draft: dict) -> int:
     try:
-        person = await intake.claim(context.services.db, draft["claim"], update.effective_user.id,
-                                    draft.get("language", context.t.code), context.now())
+        person = await intake.claim(context.req, draft["claim"], update.effective_user.id,
+                                    draft.get("language", context.t.code))
     except intake.ClaimRefused as refused:
         context.user_data.pop("onboarding", None)
         await remove_keyboard(update)

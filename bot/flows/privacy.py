@@ -43,9 +43,9 @@ def _own_drafts(context: BotContext) -> dict:
 async def mydata(update: Update, context: BotContext) -> None:
     user_id = update.effective_user.id
     data = await membership.export(
-        context.services.db, context.person,
+        context.req,
         conversation_state=conversation_states(context, user_id),
-        user_data=_own_drafts(context), now=context.now(),
+        user_data=_own_drafts(context),
     )
     await context.bot.send_document(
         update.effective_chat.id, data, filename="samenbot-mydata.json",
@@ -76,7 +76,7 @@ async def forget(update: Update, context: BotContext) -> None:
     await query.answer()
     user_id = update.effective_user.id
     t = context.t  # keep the language for the goodbye
-    await membership.forget(context.services.db, context.person, context.now())
+    await membership.forget(context.req)
     end_conversations(context, user_id)
     context.application.drop_user_data(user_id)
     context.application.drop_chat_data(update.effective_chat.id)

@@ -30,7 +30,7 @@ from bot.flows.common import (
     say,
     typed,
 )
-from bot.flows.sessions import fees, money
+from bot.flows.sessions import money
 from bot.i18n import Translator
 from bot.services import exports, notices, programme, sessions, sharing
 from bot.services.programme import VoucherRefused
@@ -69,12 +69,12 @@ def refused_text(t: Translator, reason: str, context: BotContext) -> str:
     }[reason]
 
 
-# /voucher ---------------------------------------------------------------------------------------
+# /voucher ------------------------------------------------------------------------------------
 @requires(Action.VOUCHER)
 async def voucher_start(update: Update, context: BotContext) -> int:
     end_conversations(context, update.effective_user.id, keep="voucher")
     t = context.t
-    mine = await programme.my_vouchers(context.services.db, context.person)
+    mine = await programme.my_vouchers(context.req)
     if mine:
         lines = [t.gettext("Your vouchers:")] + [
             f"• {money(t, v.amount_cents)} – {v.purpose} – {status_label(t, v.status)}"
@@ -129,7 +129,7 @@ async def purpose_typed(update: Update, context: BotContext) -> int:
 
 async def ask_series(update: Update, context: BotContext) -> None:
     t = context.t
-    found = await sessions.my_series(context.services.db, context.person)
+    found = await sessions.my_series(context.req)
     rows = [[_b(s.title, "ser", s.id)] for s in found] + [[_b(t.gettext("No series"), "ser", 0)]]
     await say(update, context, t.gettext("Which series does it deepen or widen?"),
               reply_markup=InlineKeyboardMarkup(rows))
@@ -140,7 +140,7 @@ async def series_chosen(update: Update, context: BotContext) -> int:
     query = update.callback_query
     await query.answer()
     series_id = cb.int_arg(query.data, f"{P}:ser")
-    own = {s.id for s in await sessions.my_series(context.services.db, context.person)}
+    own = {s.id for s in await sessions.my_series(context.req)}
     if series_id is None or (series_id and series_id not in own):
         await refuse(update, context)
         return FOR_SERIES
@@ -158,12 +158,11 @@ async def send(update: Update, context: BotContext) -> int:
     query = update.callback_query
     await query.answer()
     await remove_keyboard(update)
-    d, s = _d(context), context.services.settings
+    d = _d(context)
     try:
         await programme.request_voucher(
-            context.services.db, context.person, context.role, amount_cents=d["cents"],
-            purpose=d["purpose"], series_id=d.get("series"), max_cents=s.voucher_max * 100,
-            count=s.voucher_count, now=context.now())
+            context.req, amount_cents=d["cents"], purpose=d["purpose"],
+            series_id=d.get("series"))
     except VoucherRefused as refused:
         await say(update, context, refused_text(context.t, refused.reason, context))
         context.user_data.pop("voucher", None)
@@ -182,11 +181,11 @@ async def stop(update: Update, context: BotContext) -> int:
     return ConversationHandler.END
 
 
-# /vouchers (trainers) ----------------------------------------------------------------------------
+# /vouchers (trainers) ------------------------------------------------------------------------
 @requires(Action.DECIDE)
 async def vouchers_list(update: Update, context: BotContext) -> None:
     t = context.t
-    found = await programme.all_vouchers(context.services.db, context.role)
+    found = await programme.all_vouchers(context.req)
     open_ = [(v, name) for v, name in found if v.status in ("requested", "approved")]
     if not open_:
         await say(update, context, t.gettext("No vouchers to decide or pay."))
@@ -203,11 +202,10 @@ async def vouchers_list(update: Update, context: BotContext) -> None:
 
 async def _decide(update: Update, context: BotContext, voucher_id: int, status: str,
                   reason: str | None = None) -> None:
-    s, t = context.services.settings, context.t
+    t = context.t
     try:
         await programme.decide_voucher(
-            context.services.db, context.services.translations, context.person, context.role,
-            voucher_id, status=status, count=s.voucher_count, now=context.now(), reason=reason,
+            context.req, voucher_id, status=status, reason=reason,
             render=notices.voucher_decided)
     except VoucherRefused as refused:
         await say(update, context, refused_text(t, refused.reason, context))
@@ -263,12 +261,12 @@ async def reason_typed(update: Update, context: BotContext) -> int:
     return ConversationHandler.END
 
 
-# /logbook -----------------------------------------------------------------------------------------
+# /logbook ------------------------------------------------------------------------------------
 @requires(Action.LOGBOOK)
 async def logbook_start(update: Update, context: BotContext) -> int:
     end_conversations(context, update.effective_user.id, keep="voucher")
     t = context.t
-    entries = await programme.logbook(context.services.db, context.person)
+    entries = await programme.logbook(context.req)
     if entries:
         lines = [t.gettext("Your logbook (only you see it):")]
         for entry in entries[-5:]:
@@ -291,29 +289,26 @@ async def entry_given(update: Update, context: BotContext) -> int:
     if message.voice:
         duration = message.voice.duration
         seconds = int(duration.total_seconds() if isinstance(duration, timedelta) else duration)
-        await programme.add_to_logbook(context.services.db, context.person, context.role,
-                                       voice_id=message.voice.file_id, voice_seconds=seconds,
-                                       now=context.now())
+        await programme.add_to_logbook(context.req, voice_id=message.voice.file_id,
+                                       voice_seconds=seconds)
     else:
         text = typed(update)
         if not sharing.has_words(text):
             await ask_entry(update, context)
             return ENTRY
-        await programme.add_to_logbook(context.services.db, context.person, context.role,
-                                       text=text, now=context.now())
+        await programme.add_to_logbook(context.req, text=text)
     await say(update, context, context.t.gettext("Kept in your logbook."))
     return ConversationHandler.END
 
 
-# /certify and /table ---------------------------------------------------------------------------
+# /certify and /table -------------------------------------------------------------------------
 @requires(Action.DECIDE)
 async def certify_list(update: Update, context: BotContext) -> None:
     t = context.t
-    rows = await programme.overview(context.services.db, context.role, fees(context))
-    async with context.services.db.read() as conn:
-        from bot.services import audiences
+    rows = await programme.overview(context.req)
+    from bot.services import audiences
 
-        organisers = await audiences.organisers(conn)
+    organisers = await audiences.organisers(context.req)
     stages = {r.organiser: r.stage for r in rows}
     buttons = [[_b(f"🎓 {p.display_name}", "cert", p.id)] for p in organisers
                if stages.get(p.display_name) == "in_training"]
@@ -328,8 +323,7 @@ async def certify_list(update: Update, context: BotContext) -> None:
 async def certify(update: Update, context: BotContext) -> None:
     query = update.callback_query
     try:
-        done = await programme.certify(context.services.db, context.person, context.role,
-                                       cb.int_arg(query.data, f"{P}:cert") or 0, context.now())
+        done = await programme.certify(context.req, cb.int_arg(query.data, f"{P}:cert") or 0)
     except access.AccessDenied:
         await refuse(update, context)
         return
@@ -341,7 +335,7 @@ async def certify(update: Update, context: BotContext) -> None:
 
 async def _lines(context: BotContext, rows) -> list[list]:
     t = context.t
-    labels = {c.code: c.label(t) for c in await sharing.categories(context.services.db)}
+    labels = await sharing.labels(context.req, t)
     return [exports.values(r, stage_label(t, r.stage),
                            ", ".join(labels.get(code, code) for code in r.themes),
                            status_label(t, r.voucher)) for r in rows]
@@ -350,7 +344,7 @@ async def _lines(context: BotContext, rows) -> list[list]:
 @requires(Action.DECIDE)
 async def table(update: Update, context: BotContext) -> None:
     t = context.t
-    rows = await programme.overview(context.services.db, context.role, fees(context))
+    rows = await programme.overview(context.req)
     if not rows:
         await say(update, context, t.gettext("No kwartiermakers yet."))
         return
@@ -367,14 +361,14 @@ async def table(update: Update, context: BotContext) -> None:
     from bot.flows.socialmap import line_label
     from bot.services import referrals
 
-    counts = await referrals.counts(context.services.db)
+    counts = await referrals.counts(context.req)
     if counts:
         text += ["", t.gettext("Referrals per line and outcome:")]
         text += [f"  {line} · {line_label(t, line)} · {outcome_label(t, outcome)}: {n}"
                  for line, outcome, n in counts]
-    gaps = await referrals.gaps(context.services.db)
+    gaps = await referrals.gaps(context.req)
     if gaps:
-        labels = {c.code: c.label(t) for c in await sharing.categories(context.services.db)}
+        labels = await sharing.labels(context.req, t)
         text += ["", t.gettext("Open needs with nothing on the social map: {themes}").format(
             themes=", ".join(labels.get(g, g) for g in gaps))]
     await say(update, context, "\n".join(text)[:3800], reply_markup=InlineKeyboardMarkup([[
@@ -392,7 +386,7 @@ async def export(update: Update, context: BotContext) -> None:
     query = update.callback_query
     await query.answer()
     t = context.t
-    rows = await programme.overview(context.services.db, context.role, fees(context))
+    rows = await programme.overview(context.req)
     head, lines = exports.headers(t), await _lines(context, rows)
     if query.data == f"{P}:csv":
         data, name = exports.to_csv(head, lines), "samenbot-overview.csv"

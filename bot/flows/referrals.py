@@ -31,8 +31,7 @@ from bot.flows.common import (
 )
 from bot.flows.socialmap import card, line_label
 from bot.services import referrals, sharing, socialmap
-from bot.services.socialmap import Filters
-from bot.storage.socialmap import Entry
+from bot.services.socialmap import Entry, Filters
 
 R, K = "rr", "mk"
 PICK, CATEGORY, ENTRY, NOTE = range(50, 54)
@@ -45,10 +44,10 @@ def _d(context: BotContext, key: str) -> dict:
 
 
 async def _labels(context: BotContext) -> dict[str, str]:
-    return {c.code: c.label(context.t) for c in await sharing.categories(context.services.db)}
+    return await sharing.labels(context.req, context.t)
 
 
-# /refer ------------------------------------------------------------------------------------------
+# /refer --------------------------------------------------------------------------------------
 @requires(Action.REFER)
 async def refer_start(update: Update, context: BotContext) -> int:
     end_conversations(context, update.effective_user.id, keep="refer")
@@ -58,7 +57,7 @@ async def refer_start(update: Update, context: BotContext) -> int:
 
 async def ask_pick(update: Update, context: BotContext) -> int:
     t = context.t
-    needs, notes = await referrals.referable(context.services.db, context.person, context.now())
+    needs, notes = await referrals.referable(context.req)
     if not needs and not notes:
         await say(update, context, t.gettext("No open needs in your circle to refer."))
         return ConversationHandler.END
@@ -81,7 +80,7 @@ async def picked(update: Update, context: BotContext) -> int:
     query = update.callback_query
     await query.answer()
     d = _d(context, "refer")
-    needs, notes = await referrals.referable(context.services.db, context.person, context.now())
+    needs, notes = await referrals.referable(context.req)
     need_id, session_id = cb.int_arg(query.data, f"{R}:n"), cb.int_arg(query.data, f"{R}:s")
     by_need = {item_id: cat for item_id, _, cat in needs}
     if need_id in by_need:
@@ -122,7 +121,7 @@ async def category_chosen(update: Update, context: BotContext) -> int:
 
 async def ask_entry(update: Update, context: BotContext) -> None:
     t, d = context.t, _d(context, "refer")
-    social_map = await socialmap.load(context.services.db)
+    social_map = await socialmap.load(context.req)
     found = social_map.by_category(d["category"], Filters(), context.now(),
                                    context.services.settings.tz)
     if not found:
@@ -141,7 +140,7 @@ async def entry_chosen(update: Update, context: BotContext) -> int:
     query = update.callback_query
     await query.answer()
     entry_id = cb.arg(query.data, f"{R}:e")
-    social_map = await socialmap.load(context.services.db)
+    social_map = await socialmap.load(context.req)
     if entry_id not in {e.id for e in social_map.entries}:
         await ask_entry(update, context)
         return ENTRY
@@ -168,10 +167,9 @@ async def note_given(update: Update, context: BotContext) -> int:
     else:
         note = typed(update)
     try:
-        await referrals.create(
-            context.services.db, context.person, context.role, need_id=d.get("need"),
-            session_id=d.get("session"), category=d["category"], entry_id=d["entry"], note=note,
-            now=context.now(), follow_up_days=context.services.settings.referral_follow_up_days)
+        await referrals.create(context.req, referrals.Handover(
+            need_id=d.get("need"), session_id=d.get("session"), category=d["category"],
+            entry_id=d["entry"], note=note))
     except access.AccessDenied:
         await refuse(update, context)
         return ConversationHandler.END
@@ -198,9 +196,7 @@ async def follow_up_answer(update: Update, context: BotContext) -> None:
         await query.answer()
         return
     try:
-        await referrals.answer(context.services.db, context.person, args[0],
-                               referrals.OUTCOMES[args[1] - 1], context.now(),
-                               context.services.settings.referral_follow_up_days)
+        await referrals.answer(context.req, args[0], referrals.OUTCOMES[args[1] - 1])
     except access.AccessDenied:
         await refuse(update, context)
         return
@@ -209,7 +205,7 @@ async def follow_up_answer(update: Update, context: BotContext) -> None:
     await say(update, context, context.t.gettext("Thank you for letting us know."))
 
 
-# /mapkeep ----------------------------------------------------------------------------------------
+# /mapkeep ------------------------------------------------------------------------------------
 @requires(Action.MAPKEEP)
 async def keep_start(update: Update, context: BotContext) -> int:
     end_conversations(context, update.effective_user.id, keep="refer")
@@ -227,7 +223,7 @@ async def ask_find(update: Update, context: BotContext) -> None:
 
 @requires(Action.MAPKEEP)
 async def keep_search(update: Update, context: BotContext) -> int:
-    everything = await socialmap.load_all(context.services.db)
+    everything = await socialmap.load_all(context.req)
     found = everything.by_text(update.message.text or "", Filters(), context.now(),
                                context.services.settings.tz)
     if not found:
@@ -241,7 +237,7 @@ async def keep_search(update: Update, context: BotContext) -> int:
 
 
 async def _entry(context: BotContext) -> Entry | None:
-    everything = await socialmap.load_all(context.services.db)
+    everything = await socialmap.load_all(context.req)
     entry_id = _d(context, "mapkeep").get("entry")
     return next((e for e in everything.entries if e.id == entry_id), None)
 
@@ -299,8 +295,7 @@ async def field_chosen(update: Update, context: BotContext) -> int:
 async def _save(update: Update, context: BotContext, field: str, value: object) -> int:
     d = _d(context, "mapkeep")
     try:
-        await referrals.edit(context.services.db, context.person, context.role, d["entry"],
-                             field, value, context.now())
+        await referrals.edit(context.req, d["entry"], field, value)
     except access.AccessDenied:
         await refuse(update, context)
         return ConversationHandler.END
@@ -401,8 +396,7 @@ async def new_category(update: Update, context: BotContext) -> int:
                   address="", city="", postal_code="", latitude=None, longitude=None, phone="",
                   url="", email="", eligibility="", cost="", hours={}, active=True,
                   last_verified=_today(context))
-    await referrals.add(context.services.db, context.person, context.role, entry=entry,
-                        now=context.now())
+    await referrals.add(context.req, entry=entry)
     context.user_data["mapkeep"] = {"entry": entry_id}
     await say(update, context, context.t.gettext("Added. Add a phone number or website now:"))
     await show_entry(update, context)

@@ -35,7 +35,6 @@ from bot.flows.common import (
 from bot.i18n import Translator
 from bot.services import sessions, sharing
 from bot.services.calendar import parse_date
-from bot.services.sessions import Fees
 
 P, S = "ls", "sr"
 (RESUME, SERIES, DAY, SAME_DAY, ATTENDANCE, LARGE, NEEDS, OFFERS, MATCHES, REMAINING, REPORT,
@@ -57,9 +56,6 @@ def _today(context: BotContext) -> date:
     return context.now().astimezone(context.services.settings.tz).date()
 
 
-def fees(context: BotContext) -> Fees:
-    s = context.services.settings
-    return Fees(s.fee_per_session * 100, s.fee_max_per_series * 100)
 
 
 def money(t: Translator, cents: int) -> str:
@@ -67,7 +63,7 @@ def money(t: Translator, cents: int) -> str:
 
 
 async def _labels(context: BotContext) -> dict[str, str]:
-    return {c.code: c.label(context.t) for c in await sharing.categories(context.services.db)}
+    return await sharing.labels(context.req, context.t)
 
 
 # /series -------------------------------------------------------------------------------------
@@ -163,10 +159,9 @@ async def series_place(update: Update, context: BotContext) -> int:
 
 async def ask_cohost(update: Update, context: BotContext) -> None:
     t = context.t
-    async with context.services.db.read() as conn:
-        from bot.services import audiences
+    from bot.services import audiences
 
-        others = [p for p in await audiences.organisers(conn) if p.id != context.person.id]
+    others = [p for p in await audiences.organisers(context.req) if p.id != context.person.id]
     rows = [[keyboards.button(S, p.display_name, "co", p.id)] for p in others[:30]]
     rows.append([keyboards.button(S, t.gettext("No co-host"), "co", 0)])
     await say(update, context, t.gettext("Do you host it with another kwartiermaker?"),
@@ -194,10 +189,9 @@ async def series_cohost(update: Update, context: BotContext) -> int:
     cohost = cb.int_arg(query.data, f"{S}:co")
     d = _sd(context)
     try:
-        await sessions.create_series(
-            context.services.db, context.person, context.role, title=d["title"],
-            themes=d["themes"], place=d.get("place", ""), planned=d["planned"],
-            cohost_id=cohost or None, now=context.now())
+        await sessions.create_series(context.req, sessions.SeriesDraft(
+            title=d["title"], themes=d["themes"], place=d.get("place", ""),
+            planned=d["planned"], cohost_id=cohost or None))
     except access.AccessDenied:
         await refuse(update, context)
         await ask_cohost(update, context)
@@ -256,7 +250,7 @@ async def log_start(update: Update, context: BotContext) -> int:
 
 async def _begin(update: Update, context: BotContext, *, session_id: int | None = None) -> int:
     context.user_data["log"] = {"needs": {}, "offers": {}, "session": session_id}
-    found = await sessions.my_series(context.services.db, context.person)
+    found = await sessions.my_series(context.req)
     if not found:
         await say(update, context, context.t.gettext("You have no series yet. /series sets "
                                                      "one up."))
@@ -293,7 +287,7 @@ async def _continue_at(update: Update, context: BotContext) -> int:
 
 
 async def ask_series(update: Update, context: BotContext) -> None:
-    found = await sessions.my_series(context.services.db, context.person)
+    found = await sessions.my_series(context.req)
     rows = [[_b(s.title, "ser", s.id)] for s in found]
     await say(update, context, context.t.gettext("Which series?"),
               reply_markup=InlineKeyboardMarkup([*rows, keyboards.cancel_row(context.t, P)]))
@@ -304,8 +298,7 @@ async def series_chosen(update: Update, context: BotContext) -> int:
     query = update.callback_query
     await query.answer()
     series_id = cb.int_arg(query.data, f"{P}:ser")
-    if series_id not in {s.id for s in await sessions.my_series(context.services.db,
-                                                                  context.person)}:
+    if series_id not in {s.id for s in await sessions.my_series(context.req)}:
         await refuse(update, context)
         await ask_series(update, context)
         return SERIES
@@ -342,7 +335,7 @@ async def _accept_day(update: Update, context: BotContext, day: date | None) -> 
     d = _d(context)
     d["held_on"] = day.isoformat()
     if d.get("session") is None:
-        existing = await sessions.same_day(context.services.db, context.person, d["series"], day)
+        existing = await sessions.same_day(context.req, d["series"], day)
         if existing is not None:
             d["existing"] = existing.id
             await say(update, context, t.gettext(
@@ -399,8 +392,7 @@ async def same_day_choice(update: Update, context: BotContext) -> int:
     await remove_keyboard(update)
     d = _d(context)
     if query.data == f"{P}:fix":
-        _series, session = await sessions.session_for_correction(
-            context.services.db, context.person, d.pop("existing"), context.now())
+        _series, session = await sessions.session_for_correction(context.req, d.pop("existing"))
         _fill_from(context, session)
         await ask_summary(update, context)
         return SUMMARY
@@ -683,8 +675,8 @@ async def save(update: Update, context: BotContext) -> int:
               "report_voice_seconds": d.get("report_voice_seconds"),
               "report_photo_id": d.get("report_photo_id")}
     try:
-        await sessions.save_log(context.services.db, context.person, series_id=d["series"],
-                                fields=fields, now=context.now(), session_id=d.get("session"))
+        await sessions.save_log(context.req, series_id=d["series"], fields=fields,
+                                session_id=d.get("session"))
     except sessions.TooLate:
         await say(update, context, t.gettext("A log can be corrected for 7 days; this one is "
                                              "older."))
@@ -728,11 +720,11 @@ async def log_stop(update: Update, context: BotContext) -> int:
     return ConversationHandler.END
 
 
-# /correct --------------------------------------------------------------------------------------
+# /correct ------------------------------------------------------------------------------------
 @requires(Action.SESSIONS)
 async def correct_list(update: Update, context: BotContext) -> None:
     t = context.t
-    found = await sessions.correctable(context.services.db, context.person, context.now())
+    found = await sessions.correctable(context.req)
     if not found:
         await say(update, context, t.gettext("No logs of the last 7 days to correct."))
         return
@@ -746,8 +738,7 @@ async def correct_start(update: Update, context: BotContext) -> int:
     query = update.callback_query
     session_id = cb.int_arg(query.data, f"{P}:cor")
     try:
-        series, session = await sessions.session_for_correction(
-            context.services.db, context.person, session_id or 0, context.now())
+        series, session = await sessions.session_for_correction(context.req, session_id or 0)
     except access.AccessDenied:
         await query.answer(context.t.gettext("A log can be corrected for 7 days; this one is "
                                              "older."), show_alert=True)
@@ -760,12 +751,12 @@ async def correct_start(update: Update, context: BotContext) -> int:
     return SUMMARY
 
 
-# /payments -------------------------------------------------------------------------------------
+# /payments -----------------------------------------------------------------------------------
 @requires(Action.PAYMENTS)
 async def payments(update: Update, context: BotContext) -> None:
     t = context.t
-    if context.role in ("trainer", "admin"):
-        rows = await sessions.all_money(context.services.db, context.role, fees(context))
+    if access.is_trainer(context.role):
+        rows = await sessions.all_money(context.req)
         if not rows:
             await say(update, context, t.gettext("No series yet."))
             return
@@ -783,7 +774,7 @@ async def payments(update: Update, context: BotContext) -> None:
         await say(update, context, "\n".join(lines),
                   reply_markup=InlineKeyboardMarkup(buttons) if buttons else None)
         return
-    rows = await sessions.statement(context.services.db, context.person, fees(context))
+    rows = await sessions.statement(context.req)
     if not rows:
         await say(update, context, t.gettext("You have no series yet. /series sets one up."))
         return
@@ -804,8 +795,7 @@ async def pay(update: Update, context: BotContext) -> None:
     query = update.callback_query
     series_id = cb.int_arg(query.data, f"{P}:pay")
     try:
-        amount = await sessions.mark_paid(context.services.db, context.person, context.role,
-                                          series_id or 0, fees(context), context.now())
+        amount = await sessions.mark_paid(context.req, series_id or 0)
     except access.AccessDenied:
         await refuse(update, context)
         return

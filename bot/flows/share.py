@@ -56,7 +56,7 @@ def start_draft(context: BotContext, owner_id: int) -> None:
 
 
 async def _labels(context: BotContext) -> dict[str, str]:
-    return {c.code: c.label(context.t) for c in await sharing.categories(context.services.db)}
+    return await sharing.labels(context.req, context.t)
 
 
 # questions -----------------------------------------------------------------------------------
@@ -346,8 +346,7 @@ async def save(update: Update, context: BotContext) -> int:
                        voice_file_id=i.get("voice"), voice_seconds=i.get("seconds"))
              for i in d["items"]]
     try:
-        await sharing.save(context.services.db, context.person, context.role, d["for"], items,
-                           context.now())
+        await sharing.save(context.req, d["for"], items)
     except access.AccessDenied:
         await refuse(update, context)
         return ConversationHandler.END

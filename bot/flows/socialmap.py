@@ -29,8 +29,7 @@ from bot.flows.common import (
 )
 from bot.i18n import Translator
 from bot.services import sharing, socialmap
-from bot.services.socialmap import Filters
-from bot.storage.socialmap import Entry
+from bot.services.socialmap import Entry, Filters
 
 P = "fd"
 MENU, THEME, WORDS, PLACE = range(40, 44)
@@ -100,7 +99,7 @@ async def toggle(update: Update, context: BotContext) -> int:
 
 
 async def ask_theme(update: Update, context: BotContext) -> None:
-    labels = {c.code: c.label(context.t) for c in await sharing.categories(context.services.db)}
+    labels = await sharing.labels(context.req, context.t)
     buttons = [_b(label, "cat", code) for code, label in labels.items()]
     await say(update, context, context.t.gettext("Which theme?"),
               reply_markup=InlineKeyboardMarkup([buttons[i:i + 2]
@@ -172,7 +171,7 @@ async def by_theme(update: Update, context: BotContext) -> int:
     await query.answer()
     await remove_keyboard(update)
     code = cb.arg(query.data, f"{P}:cat")
-    social_map = await socialmap.load(context.services.db)
+    social_map = await socialmap.load(context.req)
     found = social_map.by_category(code or "", _as_filters(context), context.now(),
                                    context.services.settings.tz)
     return await _show(update, context, [(e, None) for e in found[:5]])
@@ -180,7 +179,7 @@ async def by_theme(update: Update, context: BotContext) -> int:
 
 @requires(Action.FIND)
 async def by_words(update: Update, context: BotContext) -> int:
-    social_map = await socialmap.load(context.services.db)
+    social_map = await socialmap.load(context.req)
     found = social_map.by_text(update.message.text or "", _as_filters(context), context.now(),
                                context.services.settings.tz)
     return await _show(update, context, [(e, None) for e in found])
@@ -195,7 +194,7 @@ async def by_place(update: Update, context: BotContext) -> int:
     if not socialmap.in_district(point):
         await say(update, context, t.gettext(
             "That place is far from the district. These are the nearest places in it."))
-    social_map = await socialmap.load(context.services.db)
+    social_map = await socialmap.load(context.req)
     found = social_map.nearest(point, _as_filters(context), context.now(),
                                context.services.settings.tz)
     return await _show(update, context, found)
@@ -211,7 +210,7 @@ async def not_a_location(update: Update, context: BotContext) -> int:
 async def show_map(update: Update, context: BotContext) -> None:
     query = update.callback_query
     entry_id = cb.arg(query.data, f"{P}:map")
-    social_map = await socialmap.load(context.services.db)
+    social_map = await socialmap.load(context.req)
     entry = next((e for e in social_map.entries if e.id == entry_id), None)
     await query.answer()
     if entry is None or entry.latitude is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot import access
+from bot.access import Role
 from bot.i18n import Translator
 from bot.keyboards import role_label
 from bot.services.invites import InviteStatus
@@ -64,15 +65,15 @@ def command_description(t: Translator, action: access.Action) -> str:
 
 def help_text(t: Translator, role: str) -> str:
     intro = {
-        "resident": t.gettext(
+        Role.RESIDENT: t.gettext(
             "You take part as a resident. Your kwartiermaker will tell you about the next "
             "table session. Everyone has two hands: one to give and one to receive."),
-        "organiser": t.gettext(
+        Role.ORGANISER: t.gettext(
             "You are a kwartiermaker. Invite the people of your circle with /invite: "
             "each gets a link and a QR code."),
-        "trainer": t.gettext(
+        Role.TRAINER: t.gettext(
             "You are a trainer. Invite new kwartiermakers with /invite."),
-        "admin": t.gettext(
+        Role.ADMIN: t.gettext(
             "You are an admin. Invite trainers and kwartiermakers with /invite."),
     }[role]
     lines = [intro, "", t.gettext("What you can do:")]

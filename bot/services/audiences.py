@@ -15,13 +15,15 @@ from dataclasses import dataclass
 import aiosqlite
 
 from bot import access
-from bot.storage import events as store
+from bot.access import Role
+from bot.services.request import Request
+from bot.storage import people as store
 from bot.storage.people import Person
 
-KINDS: dict[str, tuple[str, ...]] = {
-    "trainer": ("everyone", "organisers", "cohort", "circle", "list"),
-    "admin": ("everyone", "organisers", "circle", "list"),
-    "organiser": ("circle", "list"),
+KINDS: dict[Role, tuple[str, ...]] = {
+    Role.TRAINER: ("everyone", "organisers", "cohort", "circle", "list"),
+    Role.ADMIN: ("everyone", "organisers", "circle", "list"),
+    Role.ORGANISER: ("circle", "list"),
 }
 MAX_PICKED = 60
 
@@ -46,43 +48,55 @@ def kinds_for(role: str | None) -> tuple[str, ...]:
 
 def needs_owner(role: str | None, kind: str) -> bool:
     """A trainer addressing a circle must say whose."""
-    return kind == "circle" and role in ("trainer", "admin")
+    return kind == "circle" and access.is_trainer(role)
 
 
-async def candidates(conn: aiosqlite.Connection, role: str | None, creator: Person
-                     ) -> list[Person]:
-    """Whom this person may pick by hand."""
-    if role == "organiser":
+async def candidates(req: Request) -> list[Person]:
+    """Whom the person asking may pick by hand."""
+    async with req.db.read() as conn:
+        return await _candidates(conn, req.role, req.me)
+
+
+async def organisers(req: Request) -> list[Person]:
+    """The reachable kwartiermakers."""
+    async with req.db.read() as conn:
+        return await _organisers(conn)
+
+
+# Inside another service's transaction --------------------------------------------------------
+async def _candidates(conn: aiosqlite.Connection, role: str | None, creator: Person
+                      ) -> list[Person]:
+    if access.is_organiser(role):
         return await store.audience(conn, "circle", creator.id)
     return [p for p in await store.audience(conn, "everyone", creator.id)
-            if p.role in ("organiser", "trainer") and p.id != creator.id]
+            if p.role in (Role.ORGANISER, Role.TRAINER) and p.id != creator.id]
 
 
-async def organisers(conn: aiosqlite.Connection) -> list[Person]:
+async def _organisers(conn: aiosqlite.Connection) -> list[Person]:
     return await store.audience(conn, "organisers", None)
 
 
-async def check(conn: aiosqlite.Connection, role: str | None, creator: Person,
-                audience: Audience) -> None:
+async def _check(conn: aiosqlite.Connection, role: str | None, creator: Person,
+                 audience: Audience) -> None:
     """Raises AccessDenied unless this person may address this audience (ids are untrusted)."""
     if audience.kind not in kinds_for(role):
         raise access.AccessDenied("audience not allowed for this role")
     if audience.kind == "circle":
         if needs_owner(role, "circle"):
-            if audience.ref not in {p.id for p in await organisers(conn)}:
+            if audience.ref not in {p.id for p in await _organisers(conn)}:
                 raise access.AccessDenied("not a kwartiermaker")
         elif audience.ref not in (None, creator.id):
             raise access.AccessDenied("not your circle")
     if audience.kind == "list":
-        allowed = {p.id for p in await candidates(conn, role, creator)}
+        allowed = {p.id for p in await _candidates(conn, role, creator)}
         if not audience.members or not set(audience.members) <= allowed:
             raise access.AccessDenied("picked someone outside your reach")
 
 
-async def members(conn: aiosqlite.Connection, audience: Audience, creator_id: int | None
-                  ) -> list[Person]:
+async def _members(conn: aiosqlite.Connection, audience: Audience, creator_id: int | None
+                   ) -> list[Person]:
     """The reachable people of an audience."""
     if audience.kind == "list":
-        return await store.people_by_ids(conn, audience.members)
+        return await store.by_ids(conn, audience.members)
     owner = audience.ref if audience.kind == "circle" and audience.ref else creator_id
     return await store.audience(conn, audience.kind, owner)

@@ -5,16 +5,15 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from bot import access
 from bot.delivery.sending import text_payload
 from bot.services import audiences
 from bot.services.audiences import Audience
+from bot.services.request import Request
 from bot.storage import audit, outbox
 from bot.storage import broadcasts as store
-from bot.storage.db import Database
 from bot.storage.people import Person
 
 TEXT_MAX = 4000
@@ -55,23 +54,23 @@ async def _recipients(conn, sender: Person, role: str | None, audience: Audience
                       ) -> list[Person]:
     if not access.allowed(role, access.Action.BROADCAST):
         raise access.AccessDenied("broadcast not allowed")
-    await audiences.check(conn, role, sender, audience)
-    return [p for p in await audiences.members(conn, audience, sender.id) if p.id != sender.id]
+    await audiences._check(conn, role, sender, audience)
+    return [p for p in await audiences._members(conn, audience, sender.id) if p.id != sender.id]
 
 
-async def reach(db: Database, sender: Person, role: str | None, audience: Audience
-                ) -> Counter[str]:
+async def reach(req: Request, audience: Audience) -> Counter[str]:
     """How many people the audience reaches, per language (shown before sending)."""
-    async with db.read() as conn:
-        people = await _recipients(conn, sender, role, audience)
+    async with req.db.read() as conn:
+        people = await _recipients(conn, req.me, req.role, audience)
     return Counter(p.language for p in people)
 
 
-async def send(db: Database, sender: Person, role: str | None, audience: Audience,
-               message: Message, *, status_chat_id: int, now: datetime) -> tuple[int, int]:
+async def send(req: Request, audience: Audience, message: Message, *,
+               status_chat_id: int) -> tuple[int, int]:
     """Queues the broadcast for everyone in the audience; returns (broadcast id, total)."""
-    async with db.tx() as conn:
-        people = await _recipients(conn, sender, role, audience)
+    sender, now = req.me, req.now
+    async with req.db.tx() as conn:
+        people = await _recipients(conn, sender, req.role, audience)
         broadcast_id = await store.insert(conn, created_by=sender.id, audience=audience.kind,
                                           total=len(people), status_chat_id=status_chat_id,
                                           now=now)
@@ -84,23 +83,23 @@ async def send(db: Database, sender: Person, role: str | None, audience: Audienc
     return broadcast_id, len(people)
 
 
-async def unfinished(db: Database) -> list[store.Broadcast]:
-    async with db.read() as conn:
+async def unfinished(req: Request) -> list[store.Broadcast]:
+    async with req.db.read() as conn:
         return await store.sending(conn)
 
 
-async def set_status_message(db: Database, broadcast_id: int, message_id: int) -> None:
-    async with db.tx() as conn:
+async def set_status_message(req: Request, broadcast_id: int, message_id: int) -> None:
+    async with req.db.tx() as conn:
         await store.set_status_message(conn, broadcast_id, message_id)
 
 
-async def mark_done(db: Database, broadcast_id: int, now: datetime) -> bool:
-    async with db.tx() as conn:
-        return await store.finish(conn, broadcast_id, now)
+async def mark_done(req: Request, broadcast_id: int) -> bool:
+    async with req.db.tx() as conn:
+        return await store.finish(conn, broadcast_id, req.now)
 
 
-async def progress(db: Database, broadcast_id: int, total: int) -> Progress:
-    async with db.read() as conn:
+async def progress(req: Request, broadcast_id: int, total: int) -> Progress:
+    async with req.db.read() as conn:
         counts = await outbox.counts_by_ref(conn, f"broadcast:{broadcast_id}")
     done = sum(n for status, n in counts.items() if status in outbox.FINAL)
     return Progress(done=done, total=total, counts=counts)

@@ -7,6 +7,7 @@ hour stays at 14:00 local time across the change to and from summer time.
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
@@ -23,24 +24,35 @@ class Occurrence:
     end: datetime
 
 
-def occurrences(first_start: datetime, first_end: datetime, *, weekly: bool, tz: tzinfo,
-                until: date | None, skipped: set[date], window_start: datetime,
+@dataclass(frozen=True)
+class Recurrence:
+    """The first occurrence of an event and how it repeats."""
+
+    start: datetime  # aware, UTC
+    end: datetime
+    weekly: bool = False
+    until: date | None = None
+    skipped: AbstractSet[date] = frozenset()
+
+
+def occurrences(recurrence: Recurrence, *, tz: tzinfo, window_start: datetime,
                 window_end: datetime) -> list[Occurrence]:
     """Occurrences that start inside [window_start, window_end), in UTC, skips left out."""
+    first_start = recurrence.start
     local_start = first_start.astimezone(tz)
-    duration = first_end - first_start
+    duration = recurrence.end - first_start
     found = []
     week = 0
     while True:
         day = local_start.date() + timedelta(weeks=week)
-        if until is not None and day > until:
+        if recurrence.until is not None and day > recurrence.until:
             break
         start = datetime.combine(day, local_start.time(), tzinfo=tz).astimezone(first_start.tzinfo)
         if start >= window_end:
             break
-        if start >= window_start and day not in skipped:
+        if start >= window_start and day not in recurrence.skipped:
             found.append(Occurrence(start, start + duration))
-        if not weekly:
+        if not recurrence.weekly:
             break
         week += 1
     return found

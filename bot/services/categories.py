@@ -6,9 +6,8 @@ the built-in ones are gettext messages, translated like every other text.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from bot.i18n import Translator
+from bot.storage.items import Category  # the stored row (code, emoji); its names are below
 
 
 def _label(t: Translator, code: str) -> str | None:
@@ -52,10 +51,6 @@ def related(a: str, b: str) -> bool:
     return frozenset((a, b)) in RELATED
 
 
-@dataclass(frozen=True)
-class Category:
-    code: str
-    emoji: str
-
-    def label(self, t: Translator) -> str:
-        return f"{self.emoji} {_label(t, self.code) or self.code}"
+def label(t: Translator, category: Category) -> str:
+    """The emoji and the name in the reader's language (the code for one without a name)."""
+    return f"{category.emoji} {_label(t, category.code) or category.code}"

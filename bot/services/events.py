@@ -13,13 +13,19 @@ from datetime import date, datetime, timedelta, tzinfo
 import aiosqlite
 
 from bot import access
-from bot.i18n import Translations
 from bot.services import audiences, notices
 from bot.services.audiences import Audience
-from bot.services.calendar import DEFAULT_REMINDERS, REMINDER_RULES, occurrences, reminder_time
-from bot.storage import audit, outbox
+from bot.services.calendar import (
+    DEFAULT_REMINDERS,
+    REMINDER_RULES,
+    Occurrence,
+    Recurrence,
+    occurrences,
+    reminder_time,
+)
+from bot.services.request import Request
+from bot.storage import audit, outbox, people
 from bot.storage import events as store
-from bot.storage.db import Database
 from bot.storage.events import Event
 from bot.storage.people import Person
 
@@ -49,9 +55,9 @@ class Draft:
 
 
 def kinds_for(role: str | None) -> tuple[str, ...]:
-    if role in ("trainer", "admin"):
+    if access.is_trainer(role):
         return (*TRAINER_KINDS, "table_session")
-    if role == "organiser":
+    if access.is_organiser(role):
         return ("table_session",)
     return ()
 
@@ -66,20 +72,20 @@ def check_draft(role: str | None, draft: Draft) -> None:
 async def _members(conn: aiosqlite.Connection, event: Event) -> list[Person]:
     audience = Audience(event.audience, event.audience_ref,
                         await store.member_ids(conn, event.id))
-    return await audiences.members(conn, audience, event.created_by)
+    return await audiences._members(conn, audience, event.created_by)
 
 
-async def create(db: Database, creator: Person, role: str | None, draft: Draft, *,
-                 now: datetime, tz: tzinfo) -> Event:
-    check_draft(role, draft)
-    async with db.tx() as conn:
-        await audiences.check(conn, role, creator, draft.audience)
+async def create(req: Request, draft: Draft) -> Event:
+    creator, now = req.me, req.now
+    check_draft(req.role, draft)
+    async with req.db.tx() as conn:
+        await audiences._check(conn, req.role, creator, draft.audience)
         event = await store.insert(
             conn, kind=draft.kind, title=draft.title, place=draft.place, starts_at=draft.start,
             ends_at=draft.end, weekly=draft.weekly, audience=draft.audience.kind,
             audience_ref=draft.audience.ref, members=draft.audience.members,
             reminders=draft.reminders, created_by=creator.id, now=now)
-        await _plan_event(conn, event, now, tz)
+        await _plan_event(conn, event, now, req.tz)
         await audit.record(conn, now=now, actor_id=creator.id, action="event.create",
                            subject=f"event:{event.id}")
     return event
@@ -95,25 +101,26 @@ async def _plan_event(conn: aiosqlite.Connection, event: Event, now: datetime, t
 
 
 def _occurrences(event: Event, tz: tzinfo, skipped: set[date], start: datetime, end: datetime):
-    return occurrences(event.starts_at, event.ends_at, weekly=event.weekly, tz=tz,
-                       until=event.repeat_until, skipped=skipped, window_start=start,
-                       window_end=end)
+    recurrence = Recurrence(event.starts_at, event.ends_at, weekly=event.weekly,
+                            until=event.repeat_until, skipped=skipped)
+    return occurrences(recurrence, tz=tz, window_start=start, window_end=end)
 
 
-async def plan(db: Database, now: datetime, tz: tzinfo) -> None:
+async def plan(req: Request) -> None:
     """Extends the reminder plan of weekly events (run daily and at start-up)."""
-    async with db.tx() as conn:
+    async with req.db.tx() as conn:
         for event in await store.active(conn):
-            await _plan_event(conn, event, now, tz)
+            await _plan_event(conn, event, req.now, req.tz)
 
 
-async def send_due(db: Database, translations: Translations, now: datetime, tz: tzinfo) -> int:
+async def send_due(req: Request) -> int:
     """Queues every due reminder once; returns how many messages were queued."""
+    now, tz = req.now, req.tz
     queued = 0
-    async with db.read() as conn:
+    async with req.db.read() as conn:
         due = await store.due_reminders(conn, now)
     for reminder_id, event_id, occurrence in due:
-        async with db.tx() as conn:
+        async with req.db.tx() as conn:
             event = await store.by_id(conn, event_id)
             start = datetime.fromisoformat(occurrence)
             skipped = await store.skipped_dates(conn, event_id)
@@ -130,7 +137,7 @@ async def send_due(db: Database, translations: Translations, now: datetime, tz: 
             for person in await _members(conn, event):
                 if person.id in declined:
                     continue
-                t = translations.for_language(person.language)
+                t = req.translations.for_language(person.language)
                 await outbox.enqueue(conn, person_id=person.id, chat_id=person.telegram_id,
                                      kind="reminder", ref=f"event:{event_id}:{occurrence}",
                                      payload=notices.reminder(t, event, start, end),
@@ -149,11 +156,12 @@ async def _event_for(conn: aiosqlite.Connection, person: Person, event_id: int) 
     return event
 
 
-async def answer(db: Database, translations: Translations, person: Person, *, event_id: int,
-                 occurrence: int, answer: str, reason: str | None, now: datetime) -> bool:
+async def answer(req: Request, *, event_id: int, occurrence: int, answer: str,
+                 reason: str | None) -> bool:
     """Records an RSVP (only for people the event is for); False if nothing changed."""
+    person, now = req.me, req.now
     start = datetime.fromtimestamp(occurrence, tz=now.tzinfo)
-    async with db.tx() as conn:
+    async with req.db.tx() as conn:
         event = await _event_for(conn, person, event_id)
         if event.cancelled_at:
             raise EventCancelled()
@@ -161,30 +169,25 @@ async def answer(db: Database, translations: Translations, person: Person, *, ev
             conn, event_id=event_id, occurrence_start=start.isoformat(), person_id=person.id,
             answer=answer, reason=reason, now=now)
         if changed and answer == "no" and reason and event.created_by:
-            creator = await _person(conn, event.created_by)
+            creator = await people.by_id(conn, event.created_by)
             if creator is not None and creator.telegram_id is not None:
-                t = translations.for_language(creator.language)
+                t = req.translations.for_language(creator.language)
                 end = start + (event.ends_at - event.starts_at)
                 await outbox.enqueue(
                     conn, person_id=creator.id, chat_id=creator.telegram_id, kind="notice",
                     ref=f"rsvp:{event_id}", now=now, due_at=now,
-                    payload=notices.cannot_come(t, person.display_name, event, start, end, reason))
+                    payload=notices.cannot_come(t, person.display_name, event,
+                                                Occurrence(start, end), reason))
     return changed
 
 
-async def _person(conn: aiosqlite.Connection, person_id: int) -> Person | None:
-    from bot.storage import people
-
-    return await people.by_id(conn, person_id)
-
-
-async def event_for(db: Database, person: Person, event_id: int) -> Event:
-    async with db.read() as conn:
-        return await _event_for(conn, person, event_id)
+async def event_for(req: Request, event_id: int) -> Event:
+    async with req.db.read() as conn:
+        return await _event_for(conn, req.me, event_id)
 
 
 def _may_manage(person: Person, role: str | None, event: Event) -> bool:
-    return event.created_by == person.id or (role in ("trainer", "admin") and event.kind != (
+    return event.created_by == person.id or (access.is_trainer(role) and event.kind != (
         "table_session"))
 
 
@@ -197,57 +200,57 @@ async def _managed_event(conn: aiosqlite.Connection, person: Person, role: str |
     return event
 
 
-async def _announce(conn: aiosqlite.Connection, translations: Translations,
-                    people: list[Person], ref: str, render, now: datetime) -> None:
+async def _announce(conn: aiosqlite.Connection, req: Request, recipients: list[Person],
+                    ref: str, render) -> None:
     """Queues one announcement per person, rendered in their language by ``render(t)``."""
-    for person in people:
+    for person in recipients:
         await outbox.enqueue(conn, person_id=person.id, chat_id=person.telegram_id,
                              kind="announcement", ref=ref,
-                             payload=render(translations.for_language(person.language)),
-                             due_at=now, now=now)
+                             payload=render(req.translations.for_language(person.language)),
+                             due_at=req.now, now=req.now)
 
 
-async def cancel(db: Database, translations: Translations, person: Person, role: str | None,
-                 event_id: int, *, now: datetime, tz: tzinfo) -> bool:
+async def cancel(req: Request, event_id: int) -> bool:
     """Cancels an event and tells everyone who was reminded of it."""
-    async with db.tx() as conn:
+    person, now = req.me, req.now
+    async with req.db.tx() as conn:
         event = await store.by_id(conn, event_id)
-        if event is None or not _may_manage(person, role, event):
+        if event is None or not _may_manage(person, req.role, event):
             raise access.AccessDenied("not your event")
         if not await store.cancel(conn, event_id, now):
             return False
-        start = _next_start(event, tz, await store.skipped_dates(conn, event_id), now)
+        start = _next_start(event, req.tz, await store.skipped_dates(conn, event_id), now)
         end = start + (event.ends_at - event.starts_at)
-        await _announce(conn, translations, await store.reminded_people(conn, event_id),
+        await _announce(conn, req, await people.reminded_of(conn, event_id),
                         f"event:{event_id}:cancel",
-                        lambda t: notices.cancelled(t, event, start, end), now)
+                        lambda t: notices.cancelled(t, event, start, end))
         await audit.record(conn, now=now, actor_id=person.id, action="event.cancel",
                            subject=f"event:{event_id}")
     return True
 
 
-async def move(db: Database, translations: Translations, person: Person, role: str | None,
-               event_id: int, new_start: datetime, *, now: datetime, tz: tzinfo) -> Event:
+async def move(req: Request, event_id: int, new_start: datetime) -> Event:
     """Moves an event; reminders are planned anew and those already reminded are told."""
-    async with db.tx() as conn:
-        event = await _managed_event(conn, person, role, event_id)
+    person, now = req.me, req.now
+    async with req.db.tx() as conn:
+        event = await _managed_event(conn, person, req.role, event_id)
         new_end = new_start + (event.ends_at - event.starts_at)
         await store.move(conn, event_id, new_start, new_end)
         moved = await store.by_id(conn, event_id)
-        await _plan_event(conn, moved, now, tz)
-        await _announce(conn, translations, await store.reminded_people(conn, event_id),
+        await _plan_event(conn, moved, now, req.tz)
+        await _announce(conn, req, await people.reminded_of(conn, event_id),
                         f"event:{event_id}:change",
-                        lambda t: notices.changed(t, moved, new_start, new_end), now)
+                        lambda t: notices.changed(t, moved, new_start, new_end))
         await audit.record(conn, now=now, actor_id=person.id, action="event.move",
                            subject=f"event:{event_id}")
     return moved
 
 
-async def skip(db: Database, translations: Translations, person: Person, role: str | None,
-               event_id: int, occurrence: datetime, *, now: datetime, tz: tzinfo) -> bool:
+async def skip(req: Request, event_id: int, occurrence: datetime) -> bool:
     """Leaves one date of a weekly event out (a holiday); those reminded of it are told."""
-    async with db.tx() as conn:
-        event = await _managed_event(conn, person, role, event_id)
+    person, now, tz = req.me, req.now, req.tz
+    async with req.db.tx() as conn:
+        event = await _managed_event(conn, person, req.role, event_id)
         skipped = await store.skipped_dates(conn, event_id)
         dates = {o.start for o in _occurrences(event, tz, skipped, now,
                                                now + timedelta(days=PLAN_DAYS))}
@@ -255,20 +258,19 @@ async def skip(db: Database, translations: Translations, person: Person, role: s
             return False
         await store.skip_date(conn, event_id, occurrence.astimezone(tz).date(), occurrence)
         end = occurrence + (event.ends_at - event.starts_at)
-        reminded = await store.reminded_people(conn, event_id, occurrence.isoformat())
-        await _announce(conn, translations, reminded, f"event:{event_id}:skip",
-                        lambda t: notices.cancelled(t, event, occurrence, end), now)
+        reminded = await people.reminded_of(conn, event_id, occurrence.isoformat())
+        await _announce(conn, req, reminded, f"event:{event_id}:skip",
+                        lambda t: notices.cancelled(t, event, occurrence, end))
         await audit.record(conn, now=now, actor_id=person.id, action="event.skip",
                            subject=f"event:{event_id}")
     return True
 
 
-async def next_dates(db: Database, event: Event, now: datetime, tz: tzinfo, count: int = 4
-                     ) -> list[datetime]:
-    async with db.read() as conn:
+async def next_dates(req: Request, event: Event, count: int = 4) -> list[datetime]:
+    async with req.db.read() as conn:
         skipped = await store.skipped_dates(conn, event.id)
-    return [o.start for o in _occurrences(event, tz, skipped, now,
-                                          now + timedelta(days=PLAN_DAYS))][:count]
+    return [o.start for o in _occurrences(event, req.tz, skipped, req.now,
+                                          req.now + timedelta(days=PLAN_DAYS))][:count]
 
 
 def _next_start(event: Event, tz: tzinfo, skipped: set[date], now: datetime) -> datetime:
@@ -276,60 +278,71 @@ def _next_start(event: Event, tz: tzinfo, skipped: set[date], now: datetime) -> 
     return found[0].start if found else event.starts_at
 
 
-async def coming(db: Database, person: Person, now: datetime, tz: tzinfo, days: int = 30
-                 ) -> list[tuple[Event, datetime, datetime]]:
+async def coming(req: Request, days: int = 30) -> list[tuple[Event, datetime, datetime]]:
     """The person's events in the coming days, soonest first (for /agenda)."""
+    person, now = req.me, req.now
     found = []
-    async with db.read() as conn:
+    async with req.db.read() as conn:
         for event in await store.active(conn):
             members = {p.id for p in await _members(conn, event)}
             if person.id not in members and person.id != event.created_by:
                 continue
             skipped = await store.skipped_dates(conn, event.id)
-            for occ in _occurrences(event, tz, skipped, now, now + timedelta(days=days)):
+            for occ in _occurrences(event, req.tz, skipped, now, now + timedelta(days=days)):
                 found.append((event, occ.start, occ.end))
     return sorted(found, key=lambda item: item[1])
 
 
-async def managed(db: Database, person: Person, role: str | None) -> list[Event]:
-    async with db.read() as conn:
-        return [e for e in await store.active(conn) if _may_manage(person, role, e)]
+async def managed(req: Request) -> list[Event]:
+    async with req.db.read() as conn:
+        return [e for e in await store.active(conn) if _may_manage(req.me, req.role, e)]
 
 
-async def past_occurrences(db: Database, person: Person, role: str | None, now: datetime,
-                           tz: tzinfo, days: int = 14) -> list[tuple[Event, datetime]]:
+async def past_occurrences(req: Request, days: int = 14) -> list[tuple[Event, datetime]]:
+    now = req.now
     found = []
-    async with db.read() as conn:
+    async with req.db.read() as conn:
         for event in await store.active(conn):
-            if not _may_manage(person, role, event):
+            if not _may_manage(req.me, req.role, event):
                 continue
             skipped = await store.skipped_dates(conn, event.id)
-            for occ in _occurrences(event, tz, skipped, now - timedelta(days=days), now):
+            for occ in _occurrences(event, req.tz, skipped, now - timedelta(days=days), now):
                 found.append((event, occ.start))
     return sorted(found, key=lambda item: item[1], reverse=True)
 
 
-async def attendance_sheet(db: Database, person: Person, role: str | None, event_id: int,
-                           occurrence: datetime) -> tuple[Event, list[Person], dict[int, bool]]:
-    async with db.read() as conn:
-        event = await store.by_id(conn, event_id)
-        if event is None or not _may_manage(person, role, event):
-            raise access.AccessDenied("not your event")
+async def _sheet_event(conn: aiosqlite.Connection, req: Request, event_id: int) -> Event:
+    event = await store.by_id(conn, event_id)
+    if event is None or not _may_manage(req.me, req.role, event):
+        raise access.AccessDenied("not your event")
+    return event
+
+
+async def attendance_sheet(req: Request, event_id: int, occurrence: datetime
+                           ) -> tuple[Event, list[Person], dict[int, bool]]:
+    async with req.db.read() as conn:
+        event = await _sheet_event(conn, req, event_id)
         members = await _members(conn, event)
         marks = await store.attendance_of(conn, event_id, occurrence.isoformat())
     return event, members, marks
 
 
-async def record_attendance(db: Database, translations: Translations, person: Person,
-                            role: str | None, event_id: int, occurrence: datetime,
-                            present: dict[int, bool], *, now: datetime,
-                            limit: int) -> list[tuple[Person, int]]:
-    """Saves the attendance list; returns the people who reached the absence limit now."""
+async def declined(req: Request, event_id: int, occurrence: datetime) -> set[int]:
+    """Who said they cannot come to this date of an event the person manages."""
+    async with req.db.read() as conn:
+        await _sheet_event(conn, req, event_id)
+        return await store.declined(conn, event_id, occurrence.isoformat())
+
+
+async def record_attendance(req: Request, event_id: int, occurrence: datetime,
+                            present: dict[int, bool]) -> list[tuple[Person, int]]:
+    """Saves the attendance list; returns the people who reached the absence limit now
+    (``max_missed_training_days`` of the settings)."""
+    person, now = req.me, req.now
+    limit = req.settings.max_missed_training_days
     reached = []
-    async with db.tx() as conn:
-        event = await store.by_id(conn, event_id)
-        if event is None or not _may_manage(person, role, event):
-            raise access.AccessDenied("not your event")
+    async with req.db.tx() as conn:
+        event = await _sheet_event(conn, req, event_id)
         members = {p.id: p for p in await _members(conn, event)}
         present = {pid: here for pid, here in present.items() if pid in members}
         before = await store.attendance_of(conn, event_id, occurrence.isoformat())
@@ -344,7 +357,7 @@ async def record_attendance(db: Database, translations: Translations, person: Pe
             if missed >= limit:
                 member = members[pid]
                 reached.append((member, missed))
-                t = translations.for_language(member.language)
+                t = req.translations.for_language(member.language)
                 await outbox.enqueue(conn, person_id=pid, chat_id=member.telegram_id,
                                      kind="notice", ref=f"absence:{pid}",
                                      payload=notices.absence_limit(t, missed), due_at=now, now=now)

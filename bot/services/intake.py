@@ -9,11 +9,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot import access
+from bot.access import Role
 from bot.services.invites import CLAIM_PREFIX
 from bot.services.membership import CONSENT_VERSION
+from bot.services.request import Request
 from bot.storage import audit, people
 from bot.storage import matches as store
-from bot.storage.db import Database
 from bot.storage.people import Person
 
 NAME_MAX = 40
@@ -33,25 +34,24 @@ class ClaimInfo:
     organiser_name: str | None
 
 
-async def create_resident(db: Database, organiser: Person, role: str | None, *, name: str,
-                          language: str, phone: str | None, now: datetime) -> Person:
-    if role != "organiser":
+async def create_resident(req: Request, *, name: str, language: str,
+                          phone: str | None) -> Person:
+    organiser, now = req.me, req.now
+    if not access.is_organiser(req.role):
         raise access.AccessDenied("only a kwartiermaker does an intake")
-    async with db.tx() as conn:
-        cur = await conn.execute(
-            "INSERT INTO person (telegram_id, display_name, role, language, consent_version,"
-            " consent_at, invited_by, created_at, phone, consent_by)"
-            " VALUES (NULL, ?, 'resident', ?, ?, ?, ?, ?, ?, ?)",
-            (name[:NAME_MAX], language, CONSENT_VERSION, now.isoformat(), organiser.id,
-             now.isoformat(), phone, organiser.id))
-        person = await people.by_id(conn, cur.lastrowid)
+    async with req.db.tx() as conn:
+        person = await people.insert(
+            conn, telegram_id=None, display_name=name[:NAME_MAX], role=Role.RESIDENT,
+            language=language, consent_version=CONSENT_VERSION, now=now,
+            invited_by=organiser.id, phone=phone, consent_by=organiser.id)
         await audit.record(conn, now=now, actor_id=organiser.id, action="person.intake",
                            subject=f"person:{person.id}")
     return person
 
 
-async def claim_link_code(db: Database, organiser: Person, person_id: int, now: datetime) -> str:
-    async with db.tx() as conn:
+async def claim_link_code(req: Request, person_id: int) -> str:
+    organiser, now = req.me, req.now
+    async with req.db.tx() as conn:
         person = await people.by_id(conn, person_id)
         if person is None or person.invited_by != organiser.id or person.telegram_id is not None:
             raise access.AccessDenied("not an unclaimed resident of yours")
@@ -61,9 +61,9 @@ async def claim_link_code(db: Database, organiser: Person, person_id: int, now: 
     return CLAIM_PREFIX + code
 
 
-async def check_claim(db: Database, payload: str, telegram_id: int, now: datetime) -> ClaimInfo:
+async def check_claim(req: Request, payload: str, telegram_id: int) -> ClaimInfo:
     code = payload.removeprefix(CLAIM_PREFIX)
-    async with db.read() as conn:
+    async with req.db.read() as conn:
         if await people.by_telegram_id(conn, telegram_id) is not None:
             raise ClaimRefused("already_member")
         row = await store.claim_by_code(conn, code)
@@ -72,7 +72,7 @@ async def check_claim(db: Database, payload: str, telegram_id: int, now: datetim
         _, person_id, created_by, expires_at, used_at = row
         if used_at is not None:
             raise ClaimRefused("used")
-        if datetime.fromisoformat(expires_at) <= now:
+        if datetime.fromisoformat(expires_at) <= req.now:
             raise ClaimRefused("expired")
         person = await people.by_id(conn, person_id)
         organiser = await people.by_id(conn, created_by) if created_by else None
@@ -81,11 +81,11 @@ async def check_claim(db: Database, payload: str, telegram_id: int, now: datetim
     return ClaimInfo(code, person, organiser.display_name if organiser else None)
 
 
-async def claim(db: Database, payload: str, telegram_id: int, language: str,
-                now: datetime) -> Person:
+async def claim(req: Request, payload: str, telegram_id: int, language: str) -> Person:
     """Links the record to this Telegram account, once; the person gave consent themselves."""
+    now = req.now
     code = payload.removeprefix(CLAIM_PREFIX)
-    async with db.tx() as conn:
+    async with req.db.tx() as conn:
         if await people.by_telegram_id(conn, telegram_id) is not None:
             raise ClaimRefused("already_member")
         row = await store.claim_by_code(conn, code)
@@ -93,7 +93,7 @@ async def claim(db: Database, payload: str, telegram_id: int, language: str,
             raise ClaimRefused("invalid")
         if not await store.use_claim(conn, code, now):
             raise ClaimRefused("used")
-        await store.link_telegram(conn, row[1], telegram_id, None, CONSENT_VERSION, now)
+        await people.link_telegram(conn, row[1], telegram_id, CONSENT_VERSION, now)
         await people.set_language(conn, row[1], language)
         person = await people.by_id(conn, row[1])
         await audit.record(conn, now=now, actor_id=person.id, action="person.claim",

@@ -14,19 +14,16 @@ from datetime import datetime, timedelta
 import aiosqlite
 
 from bot import access
-from bot.i18n import Translations
+from bot.services import categories as grid
 from bot.services import matching, notices
 from bot.services.categories import Category
-from bot.services.matching import Candidate, Suggestion
+from bot.services.matching import Candidate, Seen, Suggestion
+from bot.services.request import Request
 from bot.storage import audit, outbox, people
-from bot.storage import events as event_store
 from bot.storage import items as item_store
 from bot.storage import matches as store
-from bot.storage.db import Database
 from bot.storage.items import Item
 from bot.storage.people import Person
-
-FOLLOW_UP_DAYS = 7
 
 
 class MatchGone(Exception):
@@ -50,9 +47,9 @@ def _candidates(rows: list[tuple]) -> list[Candidate]:
 FIRST_NEEDS, FIRST_OFFERS_PER_CATEGORY = 150, 40
 
 
-async def suggestions(db: Database, organiser: Person, now: datetime, limit: int = 5
-                      ) -> list[Suggestion]:
-    async with db.read() as conn:
+async def suggestions(req: Request, limit: int = 5) -> list[Suggestion]:
+    organiser, now = req.me, req.now
+    async with req.db.read() as conn:
         open_matches = await store.open_per_giver(conn, organiser.id)
         known = await store.known_pairs(conn, organiser.id)
         needs = _candidates(await store.open_candidates(conn, organiser.id, "need",
@@ -60,15 +57,14 @@ async def suggestions(db: Database, organiser: Person, now: datetime, limit: int
         codes = [c.code for c in await item_store.categories(conn)]
         offers = _candidates(await store.newest_offers_per_category(
             conn, organiser.id, codes, FIRST_OFFERS_PER_CATEGORY))
-    found = matching.suggest(needs, offers, now=now, open_matches=open_matches, excluded=known,
-                             limit=limit)
+    seen = Seen(open_matches, known)
+    found = matching.suggest(needs, offers, now=now, seen=seen, limit=limit)
     if len(found) >= limit:
         return found
-    async with db.read() as conn:
+    async with req.db.read() as conn:
         needs = _candidates(await store.open_candidates(conn, organiser.id, "need"))
         offers = _candidates(await store.open_candidates(conn, organiser.id, "offer"))
-    return matching.suggest(needs, offers, now=now, open_matches=open_matches, excluded=known,
-                            limit=limit)
+    return matching.suggest(needs, offers, now=now, seen=seen, limit=limit)
 
 
 async def _pair(conn: aiosqlite.Connection, organiser: Person, need_id: int, offer_id: int
@@ -86,16 +82,15 @@ async def _pair(conn: aiosqlite.Connection, organiser: Person, need_id: int, off
     return Pair(need, offer, need_person, offer_person)
 
 
-def _label(translations: Translations, language: str, categories: dict[str, Category],
-           code: str) -> str:
+def _label(req: Request, language: str, categories: dict[str, Category], code: str) -> str:
     category = categories.get(code)
-    return category.label(translations.for_language(language)) if category else code
+    return grid.label(req.translations.for_language(language), category) if category else code
 
 
-async def introduce(db: Database, translations: Translations, organiser: Person, need_id: int,
-                    offer_id: int, now: datetime) -> bool:
+async def introduce(req: Request, need_id: int, offer_id: int) -> bool:
     """Asks both residents, each in their own language; False if this pair was done before."""
-    async with db.tx() as conn:
+    organiser, now = req.me, req.now
+    async with req.db.tx() as conn:
         pair = await _pair(conn, organiser, need_id, offer_id)
         if pair.need_person.telegram_id is None or pair.offer_person.telegram_id is None:
             raise NotOnTelegram()
@@ -105,12 +100,12 @@ async def introduce(db: Database, translations: Translations, organiser: Person,
             return False
         categories = {c.code: c for c in await item_store.categories(conn)}
         for side, person in (("need", pair.need_person), ("offer", pair.offer_person)):
-            label = _label(translations, person.language, categories, pair.need.category)
+            label = _label(req, person.language, categories, pair.need.category)
             await outbox.enqueue(
                 conn, person_id=person.id, chat_id=person.telegram_id, kind="introduction",
                 ref=f"match:{match_id}", due_at=now, now=now,
-                payload=notices.introduction_question(translations.for_language(person.language),
-                                                      side, label, match_id))
+                payload=notices.introduction_question(
+                    req.translations.for_language(person.language), side, label, match_id))
         await audit.record(conn, now=now, actor_id=organiser.id, action="match.introduce",
                            subject=f"match:{match_id}")
     return True
@@ -120,12 +115,12 @@ class NotOnTelegram(access.AccessDenied):
     """One of the two was entered by phone and has not claimed their record yet."""
 
 
-async def settle(db: Database, organiser: Person, need_id: int, offer_id: int, status: str,
-                 now: datetime) -> bool:
+async def settle(req: Request, need_id: int, offer_id: int, status: str) -> bool:
     """Dismiss a suggestion, or record that they arranged it in person (status 'done')."""
+    organiser, now = req.me, req.now
     if status not in ("dismissed", "done"):
         raise ValueError(status)
-    async with db.tx() as conn:
+    async with req.db.tx() as conn:
         await _pair(conn, organiser, need_id, offer_id)
         match_id = await store.insert(conn, need_id=need_id, offer_id=offer_id, status=status,
                                       organiser_id=organiser.id, now=now)
@@ -137,10 +132,11 @@ async def settle(db: Database, organiser: Person, need_id: int, offer_id: int, s
     return True
 
 
-async def answer(db: Database, translations: Translations, person: Person, match_id: int,
-                 yes: bool, now: datetime, *, follow_up_days: int = FOLLOW_UP_DAYS) -> str:
-    """Records one side's answer; returns 'recorded', 'agreed', 'declined' or 'already'."""
-    async with db.tx() as conn:
+async def answer(req: Request, match_id: int, yes: bool) -> str:
+    """Records one side's answer; returns 'recorded', 'agreed', 'declined' or 'already'.
+    When both agreed, they are asked how it went after ``follow_up_days`` (settings)."""
+    person, now = req.me, req.now
+    async with req.db.tx() as conn:
         match = await store.by_id(conn, match_id)
         if match is None:
             raise MatchGone()
@@ -158,50 +154,53 @@ async def answer(db: Database, translations: Translations, person: Person, match
         other_answer = match.offer_answer if side == "need" else match.need_answer
         if not yes:
             await store.set_status(conn, match_id, "declined", person.id, now)
-            await _tell_organiser(conn, translations, match, need, offer, agreed=False, now=now)
+            await _tell_organiser(conn, req, match, (need, offer), agreed=False)
             return "declined"
         if other_answer != "yes":
             return "recorded"
         await store.set_status(conn, match_id, "agreed", person.id, now,
-                               follow_up_at=now + timedelta(days=follow_up_days))
+                               follow_up_at=now + timedelta(days=req.settings.follow_up_days))
         for item_id in (need.id, offer.id):
             await item_store.set_status(conn, item_id, "matched", now)
         need_person = await people.by_id(conn, need.person_id)
         offer_person = await people.by_id(conn, offer.person_id)
         categories = {c.code: c for c in await item_store.categories(conn)}
         for receiver, other in ((need_person, offer_person), (offer_person, need_person)):
-            label = _label(translations, receiver.language, categories, need.category)
+            label = _label(req, receiver.language, categories, need.category)
             await outbox.enqueue(
                 conn, person_id=receiver.id, chat_id=receiver.telegram_id, kind="introduction",
                 ref=f"match:{match_id}", due_at=now, now=now,
-                payload=notices.introduction_contact(translations.for_language(receiver.language),
-                                                     other.display_name, other.telegram_id,
-                                                     label))
-        await _tell_organiser(conn, translations, match, need, offer, agreed=True, now=now)
+                payload=notices.introduction_contact(
+                    req.translations.for_language(receiver.language), other.display_name,
+                    other.telegram_id, label))
+        await _tell_organiser(conn, req, match, (need, offer), agreed=True)
     return "agreed"
 
 
-async def _tell_organiser(conn: aiosqlite.Connection, translations: Translations, match,
-                          need: Item, offer: Item, *, agreed: bool, now: datetime) -> None:
+async def _tell_organiser(conn: aiosqlite.Connection, req: Request, match,
+                          items: tuple[Item, Item], *, agreed: bool) -> None:
+    need, offer = items
+    now = req.now
     organiser = await people.by_id(conn, match.organiser_id) if match.organiser_id else None
     if organiser is None or organiser.telegram_id is None:
         return
     need_person = await people.by_id(conn, need.person_id)
     offer_person = await people.by_id(conn, offer.person_id)
     categories = {c.code: c for c in await item_store.categories(conn)}
-    label = _label(translations, organiser.language, categories, need.category)
+    label = _label(req, organiser.language, categories, need.category)
     await outbox.enqueue(
         conn, person_id=organiser.id, chat_id=organiser.telegram_id, kind="notice",
         ref=f"match:{match.id}", due_at=now, now=now,
-        payload=notices.introduction_result(translations.for_language(organiser.language),
+        payload=notices.introduction_result(req.translations.for_language(organiser.language),
                                             need_person.display_name, offer_person.display_name,
                                             label, agreed))
 
 
-async def send_follow_ups(db: Database, translations: Translations, now: datetime) -> int:
+async def send_follow_ups(req: Request) -> int:
     """Asks both sides of every agreed match whose follow-up day came: did it work out?"""
+    now = req.now
     queued = 0
-    async with db.tx() as conn:
+    async with req.db.tx() as conn:
         categories = {c.code: c for c in await item_store.categories(conn)}
         for match in await store.due_follow_ups(conn, now):
             await store.clear_follow_up(conn, match.id)
@@ -211,20 +210,20 @@ async def send_follow_ups(db: Database, translations: Translations, now: datetim
                 person = await people.by_id(conn, item.person_id)
                 if person is None or person.telegram_id is None:
                     continue
-                label = _label(translations, person.language, categories, need.category)
+                label = _label(req, person.language, categories, need.category)
                 await outbox.enqueue(
                     conn, person_id=person.id, chat_id=person.telegram_id, kind="follow_up",
                     ref=f"match:{match.id}", due_at=now, now=now,
-                    payload=notices.follow_up_question(translations.for_language(person.language),
-                                                       label, match.id))
+                    payload=notices.follow_up_question(
+                        req.translations.for_language(person.language), label, match.id))
                 queued += 1
     return queued
 
 
-async def follow_up_answer(db: Database, translations: Translations, person: Person,
-                           match_id: int, answer: int, now: datetime) -> None:
+async def follow_up_answer(req: Request, match_id: int, answer: int) -> None:
     """1 worked out (the need is solved), 2 not yet, 3 did not work out (the need reopens)."""
-    async with db.tx() as conn:
+    person, now = req.me, req.now
+    async with req.db.tx() as conn:
         match = await store.by_id(conn, match_id)
         if match is None:
             raise MatchGone()
@@ -243,19 +242,21 @@ async def follow_up_answer(db: Database, translations: Translations, person: Per
         organiser = await people.by_id(conn, match.organiser_id) if match.organiser_id else None
         if organiser is not None and organiser.telegram_id is not None:
             categories = {c.code: c for c in await item_store.categories(conn)}
-            label = _label(translations, organiser.language, categories, need.category)
+            label = _label(req, organiser.language, categories, need.category)
             await outbox.enqueue(
                 conn, person_id=organiser.id, chat_id=organiser.telegram_id, kind="notice",
                 ref=f"match:{match_id}", due_at=now, now=now,
-                payload=notices.follow_up_report(translations.for_language(organiser.language),
-                                                 person.display_name, label, answer))
+                payload=notices.follow_up_report(
+                    req.translations.for_language(organiser.language), person.display_name,
+                    label, answer))
 
 
-async def send_digests(db: Database, translations: Translations, now: datetime) -> int:
+async def send_digests(req: Request) -> int:
     """One message per kwartiermaker with what is new in their circle since the last one."""
+    now = req.now
     sent = 0
-    async with db.tx() as conn:
-        organisers = await event_store.audience(conn, "organisers", None)
+    async with req.db.tx() as conn:
+        organisers = await people.audience(conn, "organisers", None)
         categories = {c.code: c for c in await item_store.categories(conn)}
         default = (now - timedelta(days=1)).isoformat()
         for organiser in organisers:
@@ -264,8 +265,8 @@ async def send_digests(db: Database, translations: Translations, now: datetime) 
             await item_store.set_digest(conn, organiser.id, now)
             if not new or organiser.telegram_id is None:
                 continue
-            t = translations.for_language(organiser.language)
-            labels = {code: c.label(t) for code, c in categories.items()}
+            t = req.translations.for_language(organiser.language)
+            labels = {code: grid.label(t, c) for code, c in categories.items()}
             needs = Counter(cat for kind, cat in new if kind == "need")
             offers = Counter(cat for kind, cat in new if kind == "offer")
             await outbox.enqueue(conn, person_id=organiser.id, chat_id=organiser.telegram_id,

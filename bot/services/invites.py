@@ -9,11 +9,11 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from bot import access
+from bot.access import Role
+from bot.services.request import Request
 from bot.storage import audit
 from bot.storage import invites as invite_store
-from bot.storage.db import Database
-from bot.storage.invites import Invite
-from bot.storage.people import Person
+from bot.storage.invites import Invite  # also for the flows, which do not import storage
 
 CODE_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 USES_CHOICES = (1, 30)
@@ -59,31 +59,23 @@ def status_of(invite: Invite | None, now: datetime) -> InviteStatus:
     return InviteStatus.OK
 
 
-async def check(db: Database, code: str, now: datetime) -> InviteCheck:
+async def check(req: Request, code: str) -> InviteCheck:
     if not CODE_RE.match(code):
         return InviteCheck(InviteStatus.INVALID)
-    async with db.read() as conn:
+    async with req.db.read() as conn:
         invite = await invite_store.by_code(conn, code)
-    return InviteCheck(status_of(invite, now), invite)
+    return InviteCheck(status_of(invite, req.now), invite)
 
 
-async def create(
-    db: Database,
-    inviter: Person,
-    inviter_role: str | None,
-    *,
-    role: str,
-    max_uses: int | None,
-    valid_days: int,
-    now: datetime,
-) -> Invite:
-    if not access.may_grant(inviter_role, role):
-        raise access.AccessDenied(f"{inviter_role} may not invite {role}")
+async def create(req: Request, *, role: str, max_uses: int | None, valid_days: int) -> Invite:
+    inviter, now = req.me, req.now
+    if not access.may_grant(req.role, role):
+        raise access.AccessDenied(f"{req.role} may not invite {role}")
     if max_uses not in (*USES_CHOICES, None) or valid_days not in DAYS_CHOICES:
         raise ValueError("uses or validity outside the offered choices")
-    async with db.tx() as conn:
+    async with req.db.tx() as conn:
         invite = await invite_store.insert(
-            conn, code=new_code(), role=role, created_by=inviter.id, max_uses=max_uses,
+            conn, code=new_code(), role=Role(role), created_by=inviter.id, max_uses=max_uses,
             expires_at=now + timedelta(days=valid_days), now=now,
         )
         await audit.record(conn, now=now, actor_id=inviter.id, action="invite.create",
@@ -91,18 +83,17 @@ async def create(
     return invite
 
 
-async def active(db: Database, person: Person, now: datetime) -> list[Invite]:
-    async with db.read() as conn:
-        return await invite_store.active_by_creator(conn, person.id, now)
+async def active(req: Request) -> list[Invite]:
+    async with req.db.read() as conn:
+        return await invite_store.active_by_creator(conn, req.me.id, req.now)
 
 
-async def revoke(
-    db: Database, person: Person, role: str | None, invite_id: int, now: datetime
-) -> bool:
+async def revoke(req: Request, invite_id: int) -> bool:
     """Revokes an invite the person made (an admin may revoke any); False if already revoked."""
-    async with db.tx() as conn:
+    person, now = req.me, req.now
+    async with req.db.tx() as conn:
         invite = await invite_store.by_id(conn, invite_id)
-        if invite is None or not access.owns_invite(person, role, invite):
+        if invite is None or not access.owns_invite(person, req.role, invite):
             raise access.AccessDenied("not your invite")
         done = await invite_store.revoke(conn, invite_id, now)
         if done:

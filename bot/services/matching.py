@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import heapq
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.services.categories import RELATED
@@ -32,6 +34,14 @@ class Candidate:
 
 
 @dataclass(frozen=True)
+class Seen:
+    """What the circle already has: open matches per giver, and pairs suggested before."""
+
+    open_matches: Mapping[int, int] = field(default_factory=dict)
+    excluded: AbstractSet[tuple[int, int]] = frozenset()
+
+
+@dataclass(frozen=True)
 class Suggestion:
     need: Candidate
     offer: Candidate
@@ -44,8 +54,9 @@ def _recency(need: Candidate, now: datetime) -> float:
 
 
 def suggest(needs: list[Candidate], offers: list[Candidate], *, now: datetime,
-            open_matches: dict[int, int], excluded: set[tuple[int, int]],
-            limit: int = 5) -> list[Suggestion]:
+            seen: Seen | None = None, limit: int = 5) -> list[Suggestion]:
+    seen = seen or Seen()
+    open_matches = seen.open_matches
     related: dict[str, set[str]] = defaultdict(set)
     for pair in RELATED:
         a, b = tuple(pair)
@@ -57,12 +68,13 @@ def suggest(needs: list[Candidate], offers: list[Candidate], *, now: datetime,
             by_category[offer.category][offer.language].append(offer)
     room = {pid: MAX_OPEN - open_matches.get(pid, 0) for pid in {o.person_id for o in offers}}
 
+    pool = _Pool(by_category, related, room, seen.excluded)  # room shrinks as pairs are picked
     best: list[tuple[float, int, Suggestion]] = []  # a min-heap of the top ``limit``
     for need in sorted(needs, key=lambda n: n.created_at, reverse=True):
         ceiling = 1.3 + _recency(need, now)
         if len(best) >= limit and ceiling <= best[0][0]:
             break  # no older need can do better
-        pick = _best_offer(need, by_category, related, room, excluded, now)
+        pick = _best_offer(need, pool, now)
         if pick is None:
             continue
         suggestion = Suggestion(need, pick[1], pick[0])
@@ -75,19 +87,28 @@ def suggest(needs: list[Candidate], offers: list[Candidate], *, now: datetime,
     return [s for _, _, s in sorted(best, key=lambda e: (-e[0], e[1]))]
 
 
-def _best_offer(need: Candidate, by_category, related, room, excluded, now
-                ) -> tuple[float, Candidate] | None:
+@dataclass(frozen=True)
+class _Pool:
+    """The offers still in play: per category and language, the givers' room, pairs to skip."""
+
+    by_category: dict[str, dict[str, list[Candidate]]]
+    related: dict[str, set[str]]
+    room: dict[int, int]
+    excluded: AbstractSet[tuple[int, int]]
+
+
+def _best_offer(need: Candidate, pool: _Pool, now: datetime) -> tuple[float, Candidate] | None:
     recency = _recency(need, now)
     found: tuple[float, Candidate] | None = None
-    for weight, categories in ((1.0, (need.category,)), (0.5, tuple(related[need.category]))):
+    for weight, categories in ((1.0, (need.category,)), (0.5, tuple(pool.related[need.category]))):
         for category in categories:
-            languages = by_category.get(category, {})
+            languages = pool.by_category.get(category, {})
             ordered = [need.language, *(lang for lang in languages if lang != need.language)]
             for language in ordered:
                 for offer in languages.get(language, ()):
-                    if offer.person_id == need.person_id or room.get(offer.person_id, 0) <= 0:
+                    if offer.person_id == need.person_id or pool.room.get(offer.person_id, 0) <= 0:
                         continue
-                    if (need.item_id, offer.item_id) in excluded:
+                    if (need.item_id, offer.item_id) in pool.excluded:
                         continue
                     score = weight + (0.3 if language == need.language else 0.0) + recency
                     if found is None or score > found[0]:

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from dataclasses import dataclass
 from typing import Any
 
+from bot.access import Role
 from bot.services.invites import InviteStatus, status_of
+from bot.services.request import Request
 from bot.storage import audit, people
 from bot.storage import invites as invite_store
-from bot.storage.db import Database
-from bot.storage.people import Person
+from bot.storage.people import Person  # also for the flows, which do not import storage
 
 # Bump when the consent text changes in meaning; stored with every person.
 CONSENT_VERSION = "2026-11-1"
@@ -24,19 +25,31 @@ class JoinRefused(Exception):
         self.status = status
 
 
-async def join(
-    db: Database,
-    *,
-    telegram_id: int,
-    display_name: str,
-    language: str,
-    invite_code: str | None,
-    as_admin: bool,
-    now: datetime,
-) -> Person:
+@dataclass(frozen=True)
+class Visitor:
+    """Someone about to join: their Telegram id, first name and the language they chose."""
+
+    telegram_id: int
+    display_name: str
+    language: str
+
+
+async def identify(req: Request, telegram_id: int) -> Person | None:
+    """The member behind a Telegram id, or None; writing to us again makes them reachable."""
+    async with req.db.read() as conn:
+        person = await people.by_telegram_id(conn, telegram_id)
+    if person is not None and person.unreachable_at is not None:
+        async with req.db.tx() as conn:  # they wrote to us: they no longer block the bot
+            await people.mark_reachable(conn, person.id)
+    return person
+
+
+async def join(req: Request, visitor: Visitor, *, invite_code: str | None,
+               as_admin: bool) -> Person:
     """Creates the person after consent, counting the invite use in the same transaction."""
-    async with db.tx() as conn:
-        existing = await people.by_telegram_id(conn, telegram_id)
+    now = req.now
+    async with req.db.tx() as conn:
+        existing = await people.by_telegram_id(conn, visitor.telegram_id)
         if existing is not None:
             return existing  # a double tap on "I agree"
         invite = None
@@ -49,10 +62,10 @@ async def join(
                 raise JoinRefused(InviteStatus.USED_UP)
         person = await people.insert(
             conn,
-            telegram_id=telegram_id,
-            display_name=display_name[:64] or "?",
-            role="admin" if as_admin else invite.role,
-            language=language,
+            telegram_id=visitor.telegram_id,
+            display_name=visitor.display_name[:64] or "?",
+            role=Role.ADMIN if as_admin else invite.role,
+            language=visitor.language,
             consent_version=CONSENT_VERSION,
             now=now,
             invited_by=None if invite is None else invite.created_by,
@@ -63,20 +76,18 @@ async def join(
     return person
 
 
-async def set_language(db: Database, person: Person, language: str, now: datetime) -> None:
-    async with db.tx() as conn:
-        await people.set_language(conn, person.id, language)
+async def set_language(req: Request, language: str) -> None:
+    async with req.db.tx() as conn:
+        await people.set_language(conn, req.me.id, language)
 
 
-async def export(
-    db: Database, person: Person, *, conversation_state: dict[str, Any],
-    user_data: dict[str, Any], now: datetime,
-) -> bytes:
+async def export(req: Request, *, conversation_state: dict[str, Any],
+                 user_data: dict[str, Any]) -> bytes:
     """The /mydata file: every stored row about the person, pretty-printed JSON."""
-    async with db.read() as conn:
-        rows = await people.export_rows(conn, person.id)
+    async with req.db.read() as conn:
+        rows = await people.export_rows(conn, req.me.id)
     document = {
-        "exported_at": now.isoformat(),
+        "exported_at": req.now.isoformat(),
         **rows,
         "conversation_state": conversation_state,
         "unfinished_answers": user_data,
@@ -84,8 +95,8 @@ async def export(
     return json.dumps(document, ensure_ascii=False, indent=2, default=str).encode("utf-8")
 
 
-async def forget(db: Database, person: Person, now: datetime) -> None:
+async def forget(req: Request) -> None:
     """Erases the person and everything of theirs; one audit line without content remains."""
-    async with db.tx() as conn:
-        await people.erase(conn, person.id)
-        await audit.record(conn, now=now, actor_id=None, action="person.forget")
+    async with req.db.tx() as conn:
+        await people.erase(conn, req.me.id)
+        await audit.record(conn, now=req.now, actor_id=None, action="person.forget")

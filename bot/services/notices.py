@@ -13,6 +13,7 @@ from typing import Any
 from bot import callbacks as cb
 from bot.delivery.sending import text_payload
 from bot.i18n import Translator
+from bot.services.calendar import Occurrence
 from bot.storage.events import Event
 
 REASONS = ("care", "benefits", "ill", "other")
@@ -88,10 +89,11 @@ def changed(t: Translator, event: Event, start: datetime, end: datetime) -> dict
                         rsvp_buttons(t, event.id, start))
 
 
-def cannot_come(t: Translator, name: str, event: Event, start: datetime, end: datetime,
+def cannot_come(t: Translator, name: str, event: Event, occurrence: Occurrence,
                 reason: str) -> dict[str, Any]:
     return text_payload(t.gettext("{name} cannot come: {reason}.").format(
-        name=name, reason=reason_label(t, reason)) + "\n\n" + describe(t, event, start, end))
+        name=name, reason=reason_label(t, reason)) + "\n\n" + describe(
+            t, event, occurrence.start, occurrence.end))
 
 
 def absence_limit(t: Translator, missed: int) -> dict[str, Any]:

@@ -8,13 +8,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot import access
-from bot.i18n import Translations
-from bot.services.sessions import Fees, _money
+from bot.access import Role
+from bot.services.request import Request
+from bot.services.sessions import _money, fees
 from bot.storage import audit, outbox, people
-from bot.storage import events as event_store
 from bot.storage import sessions as store
-from bot.storage.db import Database
-from bot.storage.people import Person
 from bot.storage.sessions import Voucher
 
 PURPOSE_MAX = 300
@@ -27,23 +25,24 @@ class VoucherRefused(Exception):
 
 
 def _trainer(role: str | None) -> None:
-    if role not in ("trainer", "admin"):
+    if not access.is_trainer(role):
         raise access.AccessDenied("trainers only")
 
 
-async def request_voucher(db: Database, organiser: Person, role: str | None, *,
-                          amount_cents: int, purpose: str, series_id: int | None,
-                          max_cents: int, count: int, now: datetime) -> int:
-    if role != "organiser":
+async def request_voucher(req: Request, *, amount_cents: int, purpose: str,
+                          series_id: int | None) -> int:
+    """Up to ``voucher_max`` euro, while fewer than ``voucher_count`` were granted (settings)."""
+    organiser, now = req.me, req.now
+    if not access.is_organiser(req.role):
         raise access.AccessDenied("kwartiermakers only")
-    if not 0 < amount_cents <= max_cents:
+    if not 0 < amount_cents <= req.settings.voucher_max * 100:
         raise VoucherRefused("too_much")
-    async with db.tx() as conn:
+    async with req.db.tx() as conn:
         if series_id is not None:
             series = await store.series_by_id(conn, series_id)
             if series is None or organiser.id not in (series.organiser_id, series.cohost_id):
                 raise access.AccessDenied("not your series")
-        if await store.granted_count(conn) >= count:
+        if await store.granted_count(conn) >= req.settings.voucher_count:
             raise VoucherRefused("none_left")
         voucher_id = await store.insert_voucher(conn, organiser_id=organiser.id,
                                                 series_id=series_id, amount_cents=amount_cents,
@@ -53,14 +52,14 @@ async def request_voucher(db: Database, organiser: Person, role: str | None, *,
     return voucher_id
 
 
-async def my_vouchers(db: Database, organiser: Person) -> list[Voucher]:
-    async with db.read() as conn:
-        return await store.vouchers(conn, organiser.id)
+async def my_vouchers(req: Request) -> list[Voucher]:
+    async with req.db.read() as conn:
+        return await store.vouchers(conn, req.me.id)
 
 
-async def all_vouchers(db: Database, role: str | None) -> list[tuple[Voucher, str]]:
-    _trainer(role)
-    async with db.read() as conn:
+async def all_vouchers(req: Request) -> list[tuple[Voucher, str]]:
+    _trainer(req.role)
+    async with req.db.read() as conn:
         result = []
         for voucher in await store.vouchers(conn):
             organiser = await people.by_id(conn, voucher.organiser_id)
@@ -68,25 +67,25 @@ async def all_vouchers(db: Database, role: str | None) -> list[tuple[Voucher, st
     return result
 
 
-async def decide_voucher(db: Database, translations: Translations, trainer: Person,
-                         role: str | None, voucher_id: int, *, status: str, count: int,
-                         now: datetime, reason: str | None = None, render=None) -> Voucher:
+async def decide_voucher(req: Request, voucher_id: int, *, status: str,
+                         reason: str | None = None, render=None) -> Voucher:
     """approved/rejected (from requested) or paid (from approved); the organiser is told."""
-    _trainer(role)
+    trainer, now = req.me, req.now
+    _trainer(req.role)
     from_status = {"approved": "requested", "rejected": "requested", "paid": "approved"}[status]
-    async with db.tx() as conn:
+    async with req.db.tx() as conn:
         voucher = await store.voucher_by_id(conn, voucher_id)
         if voucher is None:
             raise access.AccessDenied("no such voucher")
         if voucher.status != from_status:
             raise VoucherRefused("already_decided")
-        if status == "approved" and await store.granted_count(conn) >= count:
+        if status == "approved" and await store.granted_count(conn) >= req.settings.voucher_count:
             raise VoucherRefused("none_left")
         await store.set_voucher(conn, voucher_id, status=status, from_status=from_status,
                                 by=trainer.id, now=now, reason=reason)
         organiser = await people.by_id(conn, voucher.organiser_id)
         if render is not None and organiser is not None and organiser.telegram_id is not None:
-            t = translations.for_language(organiser.language)
+            t = req.translations.for_language(organiser.language)
             await outbox.enqueue(conn, person_id=organiser.id, chat_id=organiser.telegram_id,
                                  kind="notice", ref=f"voucher:{voucher_id}", due_at=now,
                                  now=now, payload=render(t, voucher, status, reason))
@@ -95,26 +94,25 @@ async def decide_voucher(db: Database, translations: Translations, trainer: Pers
         return await store.voucher_by_id(conn, voucher_id)
 
 
-async def add_to_logbook(db: Database, person: Person, role: str | None, *, text: str = "",
-                         voice_id: str | None = None, voice_seconds: int | None = None,
-                         now: datetime) -> None:
-    if role != "organiser":
+async def add_to_logbook(req: Request, *, text: str = "", voice_id: str | None = None,
+                         voice_seconds: int | None = None) -> None:
+    if not access.is_organiser(req.role):
         raise access.AccessDenied("kwartiermakers only")
-    async with db.tx() as conn:
-        await store.add_logbook(conn, person.id, text[:2000], voice_id, voice_seconds, now)
+    async with req.db.tx() as conn:
+        await store.add_logbook(conn, req.me.id, text[:2000], voice_id, voice_seconds, req.now)
 
 
-async def logbook(db: Database, person: Person) -> list[dict]:
-    async with db.read() as conn:
-        return await store.logbook(conn, person.id)
+async def logbook(req: Request) -> list[dict]:
+    async with req.db.read() as conn:
+        return await store.logbook(conn, req.me.id)
 
 
-async def certify(db: Database, trainer: Person, role: str | None, organiser_id: int,
-                  now: datetime) -> bool:
-    _trainer(role)
-    async with db.tx() as conn:
+async def certify(req: Request, organiser_id: int) -> bool:
+    trainer, now = req.me, req.now
+    _trainer(req.role)
+    async with req.db.tx() as conn:
         organiser = await people.by_id(conn, organiser_id)
-        if organiser is None or organiser.role != "organiser":
+        if organiser is None or organiser.role != Role.ORGANISER:
             raise access.AccessDenied("not a kwartiermaker")
         done = await store.certify(conn, organiser_id, trainer.id, now)
         if done:
@@ -143,15 +141,16 @@ class OverviewRow:
     due_cents: int
 
 
-async def overview(db: Database, role: str | None, fees: Fees) -> list[OverviewRow]:
-    _trainer(role)
+async def overview(req: Request) -> list[OverviewRow]:
+    _trainer(req.role)
+    rates = fees(req.settings)
     rows = []
-    async with db.read() as conn:
+    async with req.db.read() as conn:
         certified = await store.certified(conn)
         vouchers = await store.vouchers(conn)
-        for organiser in await event_store.audience(conn, "organisers", None):
+        for organiser in await people.audience(conn, "organisers", None):
             own = [s for s in await store.all_series(conn) if s.organiser_id == organiser.id]
-            money = [await _money(conn, s, fees) for s in own]
+            money = [await _money(conn, s, rates) for s in own]
             stage = ("master" if any(m.with_report >= m.series.planned for m in money)
                      else "journeyman" if any(m.logged for m in money)
                      else "apprentice" if organiser.id in certified else "in_training")
@@ -172,13 +171,14 @@ async def overview(db: Database, role: str | None, fees: Fees) -> list[OverviewR
     return rows
 
 
-async def notice_quiet_series(db: Database, translations: Translations, now: datetime,
-                              quiet_days: int, render) -> int:
-    """Tells the trainers, once per quiet spell, about series with no session for a while."""
+async def notice_quiet_series(req: Request, render) -> int:
+    """Tells the trainers, once per quiet spell, about series with no session for
+    ``series_quiet_days`` (settings)."""
+    now, quiet_days = req.now, req.settings.series_quiet_days
     told = 0
-    async with db.tx() as conn:
-        trainers = [p for p in await event_store.audience(conn, "everyone", None)
-                    if p.role == "trainer"]
+    async with req.db.tx() as conn:
+        trainers = [p for p in await people.audience(conn, "everyone", None)
+                    if p.role == Role.TRAINER]
         for series in await store.all_series(conn):
             logs = await store.sessions_of(conn, series.id)
             last = max((datetime.fromisoformat(s.created_at) for s in logs),
@@ -189,7 +189,7 @@ async def notice_quiet_series(db: Database, translations: Translations, now: dat
                 continue
             organiser = await people.by_id(conn, series.organiser_id)
             for trainer in trainers:
-                t = translations.for_language(trainer.language)
+                t = req.translations.for_language(trainer.language)
                 await outbox.enqueue(conn, person_id=trainer.id, chat_id=trainer.telegram_id,
                                      kind="notice", ref=f"quiet:{series.id}", due_at=now, now=now,
                                      payload=render(t, organiser.display_name if organiser

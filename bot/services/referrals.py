@@ -4,28 +4,42 @@ they are asked how it went, and the answer updates the need. Trainers keep the e
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 from bot import access
-from bot.i18n import Translations
+from bot.access import Role
 from bot.services import notices
+from bot.services.request import Request
 from bot.storage import audit, outbox, people
 from bot.storage import items as item_store
 from bot.storage import sessions as session_store
 from bot.storage import socialmap as store
-from bot.storage.db import Database
-from bot.storage.people import Person
+from bot.storage.socialmap import Entry
 
 OUTCOMES = ("helped", "waiting", "not_helped", "other")
 NOTE_MAX = 300
 UNVERIFIED_DAYS = 365
 
 
-async def referable(db: Database, organiser: Person, now: datetime
+@dataclass(frozen=True)
+class Handover:
+    """What a kwartiermaker refers (a need of their circle, or a note of a session log), to
+    which entry of the map, with a short note for the service."""
+
+    need_id: int | None
+    session_id: int | None
+    category: str
+    entry_id: str
+    note: str
+
+
+async def referable(req: Request
                     ) -> tuple[list[tuple[int, str, str]], list[tuple[int, str, date, str]]]:
     """Open needs of the circle (id, first name, category) and recent session notes of needs
     that remained (session id, series title, day, note)."""
-    async with db.read() as conn:
+    organiser, now = req.me, req.now
+    async with req.db.read() as conn:
         needs = [(item.id, name, item.category)
                  for item, name, _ in await item_store.of_circle(conn, organiser.id)
                  if item.kind == "need"]
@@ -37,13 +51,15 @@ async def referable(db: Database, organiser: Person, now: datetime
     return needs, notes
 
 
-async def create(db: Database, organiser: Person, role: str | None, *, need_id: int | None,
-                 session_id: int | None, category: str, entry_id: str, note: str,
-                 now: datetime, follow_up_days: int) -> int:
-    if role != "organiser":
+async def create(req: Request, handover: Handover) -> int:
+    """Refers; the kwartiermaker is asked how it went after ``referral_follow_up_days``."""
+    organiser, now = req.me, req.now
+    need_id, session_id = handover.need_id, handover.session_id
+    category = handover.category
+    if not access.is_organiser(req.role):
         raise access.AccessDenied("kwartiermakers refer")
-    async with db.tx() as conn:
-        entry = await store.by_id(conn, entry_id)
+    async with req.db.tx() as conn:
+        entry = await store.by_id(conn, handover.entry_id)
         if entry is None or not entry.active:
             raise access.AccessDenied("no such entry")
         if need_id is not None:
@@ -64,16 +80,17 @@ async def create(db: Database, organiser: Person, role: str | None, *, need_id: 
             raise access.AccessDenied("refer a need or a session note")
         referral_id = await store.insert_referral(
             conn, organiser_id=organiser.id, need_id=need_id, session_id=session_id,
-            category=category, entry_id=entry_id, note=note[:NOTE_MAX],
-            follow_up_at=now + timedelta(days=follow_up_days), now=now)
+            category=category, entry_id=handover.entry_id, note=handover.note[:NOTE_MAX],
+            follow_up_at=now + timedelta(days=req.settings.referral_follow_up_days), now=now)
         await audit.record(conn, now=now, actor_id=organiser.id, action="referral.create",
                            subject=f"referral:{referral_id}")
     return referral_id
 
 
-async def send_follow_ups(db: Database, translations: Translations, now: datetime) -> int:
+async def send_follow_ups(req: Request) -> int:
+    now = req.now
     sent = 0
-    async with db.tx() as conn:
+    async with req.db.tx() as conn:
         for referral in await store.due_referrals(conn, now):
             await store.set_referral(conn, referral["id"], outcome=referral["outcome"],
                                      follow_up_at=None, now=now)
@@ -86,7 +103,7 @@ async def send_follow_ups(db: Database, translations: Translations, now: datetim
                 need = await item_store.by_id(conn, referral["need_id"])
                 person = await people.by_id(conn, need.person_id) if need else None
                 who = person.display_name if person else ""
-            t = translations.for_language(organiser.language)
+            t = req.translations.for_language(organiser.language)
             await outbox.enqueue(conn, person_id=organiser.id, chat_id=organiser.telegram_id,
                                  kind="follow_up", ref=f"referral:{referral['id']}", due_at=now,
                                  now=now, payload=notices.referral_follow_up(
@@ -95,15 +112,18 @@ async def send_follow_ups(db: Database, translations: Translations, now: datetim
     return sent
 
 
-async def answer(db: Database, organiser: Person, referral_id: int, outcome: str,
-                 now: datetime, follow_up_days: int) -> None:
+async def answer(req: Request, referral_id: int, outcome: str) -> None:
+    """Records how a handover went; "still waiting" asks again after
+    ``referral_follow_up_days`` (settings)."""
+    now = req.now
     if outcome not in OUTCOMES:
         raise ValueError(outcome)
-    async with db.tx() as conn:
+    async with req.db.tx() as conn:
         referral = await store.referral_by_id(conn, referral_id)
-        if referral is None or referral["organiser_id"] != organiser.id:
+        if referral is None or referral["organiser_id"] != req.me.id:
             raise access.AccessDenied("not your referral")
-        again = now + timedelta(days=follow_up_days) if outcome == "waiting" else None
+        again = (now + timedelta(days=req.settings.referral_follow_up_days)
+                 if outcome == "waiting" else None)
         await store.set_referral(conn, referral_id, outcome=outcome, follow_up_at=again,
                                  now=now)
         if referral["need_id"]:
@@ -112,60 +132,57 @@ async def answer(db: Database, organiser: Person, referral_id: int, outcome: str
                 await item_store.set_status(conn, referral["need_id"], status, now)
 
 
-async def counts(db: Database) -> list[tuple[int, str, int]]:
-    async with db.read() as conn:
+async def counts(req: Request) -> list[tuple[int, str, int]]:
+    async with req.db.read() as conn:
         return await store.referral_counts(conn)
 
 
-async def gaps(db: Database) -> list[str]:
+async def gaps(req: Request) -> list[str]:
     """Categories of open needs that no active entry on the map covers."""
-    async with db.read() as conn:
-        rows = await conn.execute_fetchall(
-            "SELECT DISTINCT category FROM item WHERE kind = 'need' AND status = 'open'")
+    async with req.db.read() as conn:
+        needed = await item_store.open_need_categories(conn)
         covered = {c for e in await store.all_entries(conn) if e.active for c in e.categories}
-    return sorted(r[0] for r in rows if r[0] not in covered)
+    return sorted(needed - covered)
 
 
 # keeping the map ----------------------------------------------------------------------------------
 def _trainer(role: str | None) -> None:
-    if role not in ("trainer", "admin"):
+    if not access.is_trainer(role):
         raise access.AccessDenied("trainers keep the map")
 
 
-async def edit(db: Database, trainer: Person, role: str | None, entry_id: str, field: str,
-               value: object, now: datetime) -> None:
-    _trainer(role)
-    async with db.tx() as conn:
+async def edit(req: Request, entry_id: str, field: str, value: object) -> None:
+    _trainer(req.role)
+    async with req.db.tx() as conn:
         if await store.by_id(conn, entry_id) is None:
             raise access.AccessDenied("no such entry")
-        await store.set_field(conn, entry_id, field, value, trainer.id, now)
+        await store.set_field(conn, entry_id, field, value, req.me.id, req.now)
 
 
-async def add(db: Database, trainer: Person, role: str | None, *, entry, now: datetime) -> None:
-    _trainer(role)
-    async with db.tx() as conn:
-        await store.upsert(conn, entry, now)
-        await store.history(conn, entry.id, trainer.id, "created", now)
+async def add(req: Request, *, entry: Entry) -> None:
+    _trainer(req.role)
+    async with req.db.tx() as conn:
+        await store.upsert(conn, entry, req.now)
+        await store.history(conn, entry.id, req.me.id, "created", req.now)
 
 
-async def unverified(db: Database, now: datetime) -> list[tuple[str, str]]:
-    async with db.read() as conn:
+async def unverified(req: Request) -> list[tuple[str, str]]:
+    async with req.db.read() as conn:
         return await store.unverified_since(
-            conn, (now - timedelta(days=UNVERIFIED_DAYS)).date().isoformat())
+            conn, (req.now - timedelta(days=UNVERIFIED_DAYS)).date().isoformat())
 
 
-async def tell_unverified(db: Database, translations: Translations, now: datetime) -> int:
+async def tell_unverified(req: Request) -> int:
     """Once a month: the trainers get the entries not verified for 12 months."""
-    stale = await unverified(db, now)
+    stale = await unverified(req)
     if not stale:
         return 0
-    async with db.tx() as conn:
-        from bot.storage import events as event_store
-
-        trainers = [p for p in await event_store.audience(conn, "everyone", None)
-                    if p.role == "trainer"]
+    now = req.now
+    async with req.db.tx() as conn:
+        trainers = [p for p in await people.audience(conn, "everyone", None)
+                    if p.role == Role.TRAINER]
         for trainer in trainers:
-            t = translations.for_language(trainer.language)
+            t = req.translations.for_language(trainer.language)
             await outbox.enqueue(conn, person_id=trainer.id, chat_id=trainer.telegram_id,
                                  kind="notice", ref="socialmap:unverified", due_at=now, now=now,
                                  payload=notices.unverified_entries(t, [n for _, n in stale]))

@@ -7,13 +7,14 @@ their own circle (phone intake). Everything else is refused here, whatever the b
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 
 from bot import access
+from bot.i18n import Translator
+from bot.services import categories as grid
+from bot.services.request import Request
 from bot.storage import audit, people
 from bot.storage import items as store
-from bot.storage.db import Database
-from bot.storage.items import Item
+from bot.storage.items import Category, Item
 from bot.storage.people import Person
 
 TEXT_MAX = 300
@@ -40,22 +41,25 @@ def has_words(text: str) -> bool:
     return any(ch.isalnum() for ch in text)
 
 
-async def may_enter_for(db: Database, actor: Person, role: str | None, owner_id: int) -> Person:
-    async with db.read() as conn:
+async def may_enter_for(req: Request, owner_id: int) -> Person:
+    """The owner of the items, if the person asking may enter items for them."""
+    actor, role = req.me, req.role
+    async with req.db.read() as conn:
         owner = await people.by_id(conn, owner_id)
     if owner is None:
         raise access.AccessDenied("no such person")
-    if owner.id == actor.id and role == "resident":
+    if owner.id == actor.id and access.is_resident(role):
         return owner
-    if role == "organiser" and owner.invited_by == actor.id and owner.role == "resident":
+    if (access.is_organiser(role) and owner.invited_by == actor.id
+            and access.is_resident(owner.role)):
         return owner
     raise access.AccessDenied("not yours to enter")
 
 
-async def save(db: Database, actor: Person, role: str | None, owner_id: int,
-               drafts: list[DraftItem], now: datetime) -> list[int]:
-    owner = await may_enter_for(db, actor, role, owner_id)
-    async with db.tx() as conn:
+async def save(req: Request, owner_id: int, drafts: list[DraftItem]) -> list[int]:
+    actor, now = req.me, req.now
+    owner = await may_enter_for(req, owner_id)
+    async with req.db.tx() as conn:
         known = {c.code for c in await store.categories(conn)}
         ids = []
         for draft in drafts:
@@ -71,49 +75,54 @@ async def save(db: Database, actor: Person, role: str | None, owner_id: int,
     return ids
 
 
-async def mine(db: Database, person: Person) -> list[Item]:
-    async with db.read() as conn:
-        return await store.of_person(conn, person.id)
+async def mine(req: Request) -> list[Item]:
+    async with req.db.read() as conn:
+        return await store.of_person(conn, req.me.id)
 
 
-async def change_status(db: Database, person: Person, item_id: int, status: str,
-                        now: datetime) -> bool:
+async def change_status(req: Request, item_id: int, status: str) -> bool:
     """Withdraw an item or mark a need solved; only the owner may. False if nothing changed."""
     if status not in ("withdrawn", "solved"):
         raise ValueError(status)
-    async with db.tx() as conn:
+    async with req.db.tx() as conn:
         item = await store.by_id(conn, item_id)
-        if item is None or item.person_id != person.id:
+        if item is None or item.person_id != req.me.id:
             raise access.AccessDenied("not your item")
         if item.status in ("withdrawn", "solved") or (status == "solved" and item.kind != "need"):
             return False
-        await store.set_status(conn, item_id, status, now)
+        await store.set_status(conn, item_id, status, req.now)
     return True
 
 
-async def change_detail(db: Database, person: Person, item_id: int, *, text: str = "",
-                        voice_file_id: str | None = None, voice_seconds: int | None = None,
-                        now: datetime) -> None:
+async def change_detail(req: Request, item_id: int, *, text: str = "",
+                        voice_file_id: str | None = None, voice_seconds: int | None = None
+                        ) -> None:
     """New words or a new voice message for one of the person's own items."""
-    async with db.tx() as conn:
+    async with req.db.tx() as conn:
         item = await store.by_id(conn, item_id)
-        if item is None or item.person_id != person.id or item.status in ("withdrawn", "solved"):
+        if (item is None or item.person_id != req.me.id
+                or item.status in ("withdrawn", "solved")):
             raise access.AccessDenied("not your item")
         await store.set_detail(conn, item_id, text=clean_text(text)[0],
                                voice_file_id=voice_file_id, voice_seconds=voice_seconds,
-                               now=now)
+                               now=req.now)
 
 
-async def categories(db: Database):
-    async with db.read() as conn:
+async def categories(req: Request) -> list[Category]:
+    async with req.db.read() as conn:
         return await store.categories(conn)
 
 
-async def circle(db: Database, organiser: Person) -> list[tuple[Item, str, str]]:
-    async with db.read() as conn:
-        return await store.of_circle(conn, organiser.id)
+async def labels(req: Request, t: Translator) -> dict[str, str]:
+    """Category code → emoji and name in ``t``'s language, in the grid's order."""
+    return {c.code: grid.label(t, c) for c in await categories(req)}
 
 
-async def counts(db: Database) -> list[tuple[str | None, str, str, int]]:
-    async with db.read() as conn:
+async def circle(req: Request) -> list[tuple[Item, str, str]]:
+    async with req.db.read() as conn:
+        return await store.of_circle(conn, req.me.id)
+
+
+async def counts(req: Request) -> list[tuple[str | None, str, str, int]]:
+    async with req.db.read() as conn:
         return await store.counts(conn)

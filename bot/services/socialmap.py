@@ -11,10 +11,10 @@ from pathlib import Path
 from rapidfuzz import fuzz, process, utils
 
 from bot.services import hsds
+from bot.services.request import Request
 from bot.storage import items as item_store
 from bot.storage import socialmap as store
-from bot.storage.db import Database
-from bot.storage.socialmap import Entry
+from bot.storage.socialmap import Entry  # also for the flows, which do not import storage
 
 DAY_KEYS = ("mo", "tu", "we", "th", "fr", "sa", "su")
 MIN_SCORE = 80
@@ -131,14 +131,15 @@ def in_district(point: tuple[float, float]) -> bool:
 _cache: dict[str, tuple[tuple, SocialMap]] = {}
 
 
-async def load_all(db: Database) -> SocialMap:
+async def load_all(req: Request) -> SocialMap:
     """Every entry, inactive ones too (for the trainers who keep the map)."""
-    async with db.read() as conn:
+    async with req.db.read() as conn:
         return SocialMap(await store.all_entries(conn), include_inactive=True)
 
 
-async def load(db: Database) -> SocialMap:
+async def load(req: Request) -> SocialMap:
     """The map, rebuilt only when the stored entries changed (also by an import elsewhere)."""
+    db = req.db
     async with db.read() as conn:
         current = await store.version(conn)
         cached = _cache.get(str(db.path))
@@ -149,19 +150,19 @@ async def load(db: Database) -> SocialMap:
     return social_map
 
 
-async def import_file(db: Database, path: Path, now: datetime) -> int:
+async def import_file(req: Request, path: Path) -> int:
     """Reads, checks and stores a package; nothing is stored if any row is rejected."""
-    async with db.read() as conn:
+    async with req.db.read() as conn:
         known = {c.code for c in await item_store.categories(conn)}
     entries = hsds.read(path, known)
-    async with db.tx() as conn:
+    async with req.db.tx() as conn:
         for entry in entries:
-            await store.upsert(conn, entry, now)
+            await store.upsert(conn, entry, req.now)
     return len(entries)
 
 
-async def export_file(db: Database, path: Path) -> int:
-    async with db.read() as conn:
+async def export_file(req: Request, path: Path) -> int:
+    async with req.db.read() as conn:
         entries = await store.all_entries(conn)
     hsds.write(entries, path)
     return len(entries)

@@ -8,8 +8,6 @@ from datetime import date, datetime
 
 import aiosqlite
 
-from bot.storage.people import Person, from_row
-
 
 @dataclass(frozen=True)
 class Event:
@@ -128,16 +126,6 @@ async def set_reminder_status(conn: aiosqlite.Connection, reminder_id: int, stat
     return cur.rowcount == 1
 
 
-async def reminded_people(conn: aiosqlite.Connection, event_id: int,
-                          occurrence_start: str | None = None) -> list[Person]:
-    """Everyone a reminder of this event (or of one date of it) was queued for."""
-    ref = f"event:{event_id}:{occurrence_start}" if occurrence_start else f"event:{event_id}:%"
-    rows = await conn.execute_fetchall(
-        "SELECT DISTINCT p.* FROM outbox o JOIN person p ON p.id = o.person_id"
-        " WHERE o.kind = 'reminder' AND o.ref LIKE ?", (ref,))
-    return [p for p in (from_row(r) for r in rows) if p is not None]
-
-
 # answers and attendance -----------------------------------------------------------------------
 async def upsert_rsvp(conn: aiosqlite.Connection, *, event_id: int, occurrence_start: str,
                       person_id: int, answer: str, reason: str | None, now: datetime) -> bool:
@@ -194,29 +182,3 @@ async def member_ids(conn: aiosqlite.Connection, event_id: int) -> tuple[int, ..
     rows = await conn.execute_fetchall(
         "SELECT person_id FROM event_member WHERE event_id = ? ORDER BY person_id", (event_id,))
     return tuple(r[0] for r in rows)
-
-
-async def people_by_ids(conn: aiosqlite.Connection, ids: tuple[int, ...]) -> list[Person]:
-    """Reachable people among these ids (for hand-picked audiences)."""
-    if not ids:
-        return []
-    marks = ",".join("?" * len(ids))
-    rows = await conn.execute_fetchall(
-        f"SELECT * FROM person WHERE id IN ({marks}) AND active = 1"
-        " AND unreachable_at IS NULL AND telegram_id IS NOT NULL ORDER BY id", tuple(ids))
-    return [p for p in (from_row(r) for r in rows) if p is not None]
-
-
-async def audience(conn: aiosqlite.Connection, audience: str, creator_id: int | None
-                   ) -> list[Person]:
-    """The people an event or broadcast reaches, reachable ones only."""
-    where = {
-        "everyone": "1 = 1",
-        "organisers": "role = 'organiser'",
-        "cohort": "role = 'organiser' AND invited_by = :creator",
-        "circle": "role = 'resident' AND invited_by = :creator",
-    }[audience]
-    rows = await conn.execute_fetchall(
-        f"SELECT * FROM person WHERE {where} AND active = 1 AND unreachable_at IS NULL"
-        " AND telegram_id IS NOT NULL ORDER BY id", {"creator": creator_id})
-    return [p for p in (from_row(r) for r in rows) if p is not None]

@@ -7,12 +7,14 @@ from datetime import datetime
 
 import aiosqlite
 
+from bot.access import Role
+
 
 @dataclass(frozen=True)
 class Invite:
     id: int
     code: str
-    role: str
+    role: Role
     created_by: int
     max_uses: int | None
     uses: int
@@ -22,14 +24,18 @@ class Invite:
 
 
 def _invite(row: aiosqlite.Row | None) -> Invite | None:
-    return None if row is None else Invite(**dict(row))
+    if row is None:
+        return None
+    data = dict(row)
+    data["role"] = Role(data["role"])
+    return Invite(**data)
 
 
 async def insert(
     conn: aiosqlite.Connection,
     *,
     code: str,
-    role: str,
+    role: Role,
     created_by: int,
     max_uses: int | None,
     expires_at: datetime,

@@ -7,7 +7,15 @@ from datetime import datetime
 
 import aiosqlite
 
-from bot.services.categories import Category
+from bot.access import Role
+
+
+@dataclass(frozen=True)
+class Category:
+    """A row of the shared grid: a code and its emoji (names: ``services.categories``)."""
+
+    code: str
+    emoji: str
 
 
 @dataclass(frozen=True)
@@ -75,8 +83,9 @@ async def of_circle(conn: aiosqlite.Connection, organiser_id: int) -> list[tuple
     """Open items of the residents an organiser invited: (item, first name, language)."""
     rows = await conn.execute_fetchall(
         "SELECT i.*, p.display_name AS _name, p.language AS _language FROM item i"
-        " JOIN person p ON p.id = i.person_id WHERE p.invited_by = ? AND p.role = 'resident'"
-        " AND i.status = 'open' ORDER BY i.category, i.kind, i.id", (organiser_id,))
+        " JOIN person p ON p.id = i.person_id WHERE p.invited_by = ? AND p.role = ?"
+        " AND i.status = 'open' ORDER BY i.category, i.kind, i.id",
+        (organiser_id, Role.RESIDENT))
     result = []
     for r in rows:
         data = dict(r)
@@ -89,8 +98,8 @@ async def new_in_circle(conn: aiosqlite.Connection, organiser_id: int, since: st
                         ) -> list[tuple[str, str]]:
     rows = await conn.execute_fetchall(
         "SELECT i.kind, i.category FROM item i JOIN person p ON p.id = i.person_id"
-        " WHERE p.invited_by = ? AND p.role = 'resident' AND i.created_at > ?",
-        (organiser_id, since))
+        " WHERE p.invited_by = ? AND p.role = ? AND i.created_at > ?",
+        (organiser_id, Role.RESIDENT, since))
     return [(r[0], r[1]) for r in rows]
 
 
@@ -102,6 +111,13 @@ async def counts(conn: aiosqlite.Connection) -> list[tuple[str | None, str, str,
         " WHERE i.status = 'open' GROUP BY o.id, i.kind, i.category"
         " ORDER BY o.display_name, i.kind, i.category")
     return [(r[0], r[1], r[2], r[3]) for r in rows]
+
+
+async def open_need_categories(conn: aiosqlite.Connection) -> set[str]:
+    """The categories that have at least one open need."""
+    rows = await conn.execute_fetchall(
+        "SELECT DISTINCT category FROM item WHERE kind = 'need' AND status = 'open'")
+    return {r[0] for r in rows}
 
 
 # digests ---------------------------------------------------------------------------------------

@@ -8,6 +8,8 @@ from datetime import datetime
 
 import aiosqlite
 
+from bot.access import Role
+
 
 @dataclass(frozen=True)
 class Match:
@@ -26,8 +28,8 @@ class Match:
 
 _CANDIDATES = (
     "SELECT i.id, i.person_id, i.category, p.language, i.created_at FROM item i"
-    " JOIN person p ON p.id = i.person_id WHERE p.invited_by = :organiser"
-    " AND p.role = 'resident' AND i.kind = :kind AND i.status = 'open'")
+    " JOIN person p ON p.id = i.person_id WHERE p.invited_by = :organiser_id"
+    " AND p.role = :resident_role AND i.kind = :kind AND i.status = 'open'")
 
 
 async def open_candidates(conn: aiosqlite.Connection, organiser_id: int, kind: str,
@@ -35,8 +37,9 @@ async def open_candidates(conn: aiosqlite.Connection, organiser_id: int, kind: s
     """(item id, person id, category, language, created_at) of open items in a circle;
     ``newest`` keeps only that many, most recent first."""
     sql = _CANDIDATES + (" ORDER BY i.created_at DESC LIMIT :newest" if newest else "")
-    rows = await conn.execute_fetchall(sql, {"organiser": organiser_id, "kind": kind,
-                                             "newest": newest})
+    rows = await conn.execute_fetchall(sql, {"organiser_id": organiser_id, "kind": kind,
+                                             "newest": newest,
+                                             "resident_role": Role.RESIDENT})
     return [tuple(r) for r in rows]
 
 
@@ -48,12 +51,12 @@ async def newest_offers_per_category(conn: aiosqlite.Connection, organiser_id: i
     part = ("SELECT * FROM (SELECT i.id, i.person_id, i.category, p.language, i.created_at"
             " FROM item i JOIN person p ON p.id = i.person_id WHERE i.kind = 'offer'"
             " AND i.status = 'open' AND i.category = ? AND p.invited_by = ?"
-            " AND p.role = 'resident' ORDER BY i.created_at DESC LIMIT ?)")
+            " AND p.role = ? ORDER BY i.created_at DESC LIMIT ?)")
     if not categories:
         return []
     params: list[object] = []
     for code in categories:
-        params += [code, organiser_id, per_category]
+        params += [code, organiser_id, Role.RESIDENT, per_category]
     rows = await conn.execute_fetchall(" UNION ALL ".join([part] * len(categories)), params)
     return [tuple(r) for r in rows]
 
@@ -151,11 +154,3 @@ async def use_claim(conn: aiosqlite.Connection, code: str, now: datetime) -> boo
         "UPDATE claim SET used_at = ? WHERE code = ? AND used_at IS NULL AND expires_at > ?",
         (now.isoformat(), code, now.isoformat()))
     return cur.rowcount == 1
-
-
-async def link_telegram(conn: aiosqlite.Connection, person_id: int, telegram_id: int,
-                        display_name: str | None, consent_version: str, now: datetime) -> None:
-    await conn.execute(
-        "UPDATE person SET telegram_id = ?, consent_version = ?, consent_at = ?,"
-        " consent_by = NULL WHERE id = ? AND telegram_id IS NULL",
-        (telegram_id, consent_version, now.isoformat(), person_id))

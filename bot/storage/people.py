@@ -8,13 +8,15 @@ from typing import Any
 
 import aiosqlite
 
+from bot.access import Role
+
 
 @dataclass(frozen=True)
 class Person:
     id: int
     telegram_id: int | None
     display_name: str
-    role: str
+    role: Role
     language: str
     consent_version: str
     consent_at: str
@@ -32,6 +34,7 @@ def from_row(row: aiosqlite.Row | None) -> Person | None:
         return None
     data = dict(row)
     data["active"] = bool(data["active"])
+    data["role"] = Role(data["role"])
     return Person(**data)
 
 
@@ -48,20 +51,25 @@ async def by_id(conn: aiosqlite.Connection, person_id: int) -> Person | None:
 async def insert(
     conn: aiosqlite.Connection,
     *,
-    telegram_id: int,
+    telegram_id: int | None,
     display_name: str,
-    role: str,
+    role: Role,
     language: str,
     consent_version: str,
     now: datetime,
     invited_by: int | None,
-    invite_id: int | None,
+    invite_id: int | None = None,
+    phone: str | None = None,
+    consent_by: int | None = None,
 ) -> Person:
+    """A new person row; ``telegram_id`` is None for a phone intake (``consent_by`` is then
+    the kwartiermaker who recorded the verbal consent)."""
     cur = await conn.execute(
         "INSERT INTO person (telegram_id, display_name, role, language, consent_version,"
-        " consent_at, invited_by, invite_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " consent_at, invited_by, invite_id, created_at, phone, consent_by)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (telegram_id, display_name, role, language, consent_version, now.isoformat(),
-         invited_by, invite_id, now.isoformat()),
+         invited_by, invite_id, now.isoformat(), phone, consent_by),
     )
     person = await by_id(conn, cur.lastrowid)
     assert person is not None
@@ -72,8 +80,55 @@ async def set_language(conn: aiosqlite.Connection, person_id: int, language: str
     await conn.execute("UPDATE person SET language = ? WHERE id = ?", (language, person_id))
 
 
+async def link_telegram(conn: aiosqlite.Connection, person_id: int, telegram_id: int,
+                        consent_version: str, now: datetime) -> None:
+    """A resident entered by phone claims their record: now they gave consent themselves."""
+    await conn.execute(
+        "UPDATE person SET telegram_id = ?, consent_version = ?, consent_at = ?,"
+        " consent_by = NULL WHERE id = ? AND telegram_id IS NULL",
+        (telegram_id, consent_version, now.isoformat(), person_id))
+
+
 async def mark_reachable(conn: aiosqlite.Connection, person_id: int) -> None:
     await conn.execute("UPDATE person SET unreachable_at = NULL WHERE id = ?", (person_id,))
+
+
+async def by_ids(conn: aiosqlite.Connection, ids: tuple[int, ...]) -> list[Person]:
+    """Reachable people among these ids (for hand-picked audiences)."""
+    if not ids:
+        return []
+    marks = ",".join("?" * len(ids))
+    rows = await conn.execute_fetchall(
+        f"SELECT * FROM person WHERE id IN ({marks}) AND active = 1"
+        " AND unreachable_at IS NULL AND telegram_id IS NOT NULL ORDER BY id", tuple(ids))
+    return [p for p in (from_row(r) for r in rows) if p is not None]
+
+
+async def audience(conn: aiosqlite.Connection, audience: str, creator_id: int | None
+                   ) -> list[Person]:
+    """The people an event or broadcast reaches, reachable ones only."""
+    where = {
+        "everyone": "1 = 1",
+        "organisers": "role = :organiser_role",
+        "cohort": "role = :organiser_role AND invited_by = :creator",
+        "circle": "role = :resident_role AND invited_by = :creator",
+    }[audience]
+    rows = await conn.execute_fetchall(
+        f"SELECT * FROM person WHERE {where} AND active = 1 AND unreachable_at IS NULL"
+        " AND telegram_id IS NOT NULL ORDER BY id",
+        {"creator": creator_id, "organiser_role": Role.ORGANISER,
+         "resident_role": Role.RESIDENT})
+    return [p for p in (from_row(r) for r in rows) if p is not None]
+
+
+async def reminded_of(conn: aiosqlite.Connection, event_id: int,
+                      occurrence_start: str | None = None) -> list[Person]:
+    """Everyone a reminder of this event (or of one date of it) was queued for."""
+    ref = f"event:{event_id}:{occurrence_start}" if occurrence_start else f"event:{event_id}:%"
+    rows = await conn.execute_fetchall(
+        "SELECT DISTINCT p.* FROM outbox o JOIN person p ON p.id = o.person_id"
+        " WHERE o.kind = 'reminder' AND o.ref LIKE ?", (ref,))
+    return [p for p in (from_row(r) for r in rows) if p is not None]
 
 
 async def circle_size(conn: aiosqlite.Connection, person_id: int) -> int:

@@ -8,9 +8,12 @@ from pathlib import Path
 
 from telegram.ext import Application
 
+from bot import access
 from bot.app import close_application, create_application, start_application
 from bot.config import Settings
+from bot.services.request import Request
 from bot.simulator import FakeBotApi, SimulatedUser
+from bot.storage.people import Person
 
 ADMIN_ID = 100
 ROOT = Path(__file__).resolve().parents[2]
@@ -98,6 +101,12 @@ class BotHarness:
     @property
     def db(self):
         return self.app.bot_data["services"].db
+
+    def request(self, person: Person | None = None) -> Request:
+        """A service request at the fake clock's moment, as ``person`` in their effective role
+        (nobody by default: what the jobs and the CLI use)."""
+        return self.app.bot_data["services"].request(
+            person, access.effective_role(person, self.settings.admin_ids))
 
     async def rows(self, sql: str, *params: object) -> list[tuple]:
         async with self.db.read() as conn:
