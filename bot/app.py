@@ -14,25 +14,7 @@ from bot.config import Settings
 from bot.context import BotContext, Services, utc_now
 from bot.delivery.pacing import PacedRequest, SendBudget
 from bot.delivery.worker import DeliveryWorker
-from bot.flows import (
-    agenda,
-    attendance,
-    broadcast,
-    circle,
-    events,
-    invites,
-    language,
-    menu,
-    mine,
-    onboarding,
-    privacy,
-    programme,
-    referrals,
-    sessions,
-    share,
-    socialmap,
-)
-from bot.flows import help as help_flow
+from bot.flows import broadcast, menu, registry
 from bot.flows.common import load_person, say
 from bot.i18n import Translations
 from bot.services import events as event_service
@@ -104,14 +86,7 @@ async def create_application(
     services.delivery = DeliveryWorker(db, app.bot, clock, budget)
 
     app.add_handler(TypeHandler(Update, load_person), group=-10)
-    app.add_handler(onboarding.handler())
-    for handler in [*share.handlers(), *mine.handlers(), *circle.handlers(), *sessions.handlers(),
-                    *programme.handlers(), *socialmap.handlers(),
-                    *referrals.handlers(),
-                    *invites.handlers(), *events.handlers(), *agenda.handlers(),
-                    *attendance.handlers(), *broadcast.handlers(), *language.handlers(),
-                    *privacy.handlers(), *help_flow.handlers()]:
-        app.add_handler(handler)
+    registry.register(app)
     app.add_error_handler(on_error)
     return app
 

@@ -13,15 +13,10 @@ from bot.languages import LANGUAGES
 MAX_BYTES = 64
 
 # Prefixes, one per kind of button.
-ONBOARD_LANG = "ob:lang"
-ONBOARD_YES = "ob:yes"
-ONBOARD_NO = "ob:no"
-ONBOARD_BACK = "ob:back"
 SET_LANG = "lang"
 INVITE_ROLE = "inv:role"
 INVITE_USES = "inv:uses"
 INVITE_DAYS = "inv:days"
-INVITE_CANCEL = "inv:cancel"
 INVITE_REVOKE = "inv:revoke"
 FORGET_YES = "fgt:yes"
 FORGET_NO = "fgt:no"

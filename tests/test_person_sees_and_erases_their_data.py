@@ -45,7 +45,7 @@ async def test_mydata_holds_everything_and_nothing_of_others(bot, circle):
     await organiser.send("/invite")  # an unfinished flow is part of what is kept
     await organiser.click("Eén persoon")
     data = json.loads((await organiser.send("/mydata"))[-1].file_bytes)
-    assert data["conversation_state"] == {"invite": 2}
+    assert data["conversation_state"] == {"invite": "days"}  # the step, by name
     assert data["unfinished_answers"]["invite"] == {"role": "resident", "uses": 1}
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import sqlite3
@@ -40,7 +41,7 @@ def test_run_answers_over_http_and_keeps_state(tmp_path):
             process.send_signal(signal.SIGTERM)
             _out, err = process.communicate(timeout=30)
         assert process.returncode == 0, err
-    # The half-finished onboarding was kept for the next start.
+    # The half-finished onboarding was kept for the next start: the flow and its draft.
     with sqlite3.connect(tmp_path / "samenbot.sqlite3") as conn:
-        assert conn.execute("SELECT name, state FROM ptb_conversation").fetchall() == [
-            ("onboarding", "0")]
+        rows = conn.execute("SELECT user_id, data FROM ptb_user_data").fetchall()
+    assert [(user, json.loads(data)["flow"]) for user, data in rows] == [(ADMIN, "onboarding")]

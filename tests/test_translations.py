@@ -142,3 +142,16 @@ class _Long(dict):
 
     def __missing__(self, key: str) -> str:
         return "x" * 64
+
+
+def test_the_template_holds_every_text_of_the_code():
+    """Texts declared as data (``N_``) and in calls alike: none is missing from the catalogs."""
+    from babel.messages.extract import extract_from_dir
+
+    root = LOCALES.parent
+    found = {message for _file, _line, message, _comments, _context in extract_from_dir(
+        str(root / "bot"), method_map=[("**.py", "python")])}
+    ids = {m if isinstance(m, str) else m[0] for m in found}
+    with (LOCALES / "messages.pot").open("rb") as fh:
+        template = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(fh) if m.id}
+    assert ids - template == set()

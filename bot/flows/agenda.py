@@ -67,20 +67,29 @@ async def coming_yes(update: Update, context: BotContext) -> None:
         else context.t.gettext("You had already said you will come."))
 
 
-@requires(Action.RSVP)
-async def coming_no(update: Update, context: BotContext) -> None:
+async def _meeting(update: Update, context: BotContext, prefix: str):
+    """The meeting and date a button under a reminder is about, if the person is invited to it
+    (the button is answered either way)."""
     query = update.callback_query
-    args = _occurrence(query.data, cb.RSVP_NO)
+    args = _occurrence(query.data, prefix)
     if args is None:
         await query.answer()
-        return
+        return None
     try:
-        await events.event_for(context.req, args[0])
+        event = await events.event_for(context.req, args[0])
     except events.NotInAudience:
         await query.answer(context.t.gettext("This meeting is not for you."), show_alert=True)
-        return
+        return None
     await query.answer()
-    start = datetime.fromtimestamp(args[1], tz=context.now().tzinfo)
+    return args, event, datetime.fromtimestamp(args[1], tz=context.now().tzinfo)
+
+
+@requires(Action.RSVP)
+async def coming_no(update: Update, context: BotContext) -> None:
+    found = await _meeting(update, context, cb.RSVP_NO)
+    if found is None:
+        return
+    args, _event, start = found
     await say(update, context, context.t.gettext("What keeps you away? Your answer goes to "
                                                  "the organiser."),
               reply_markup=markup(notices.reason_buttons(context.t, args[0], start)))
@@ -106,18 +115,10 @@ async def reason(update: Update, context: BotContext) -> None:
 
 @requires(Action.RSVP)
 async def calendar_file(update: Update, context: BotContext) -> None:
-    query = update.callback_query
-    args = _occurrence(query.data, cb.ICS)
-    if args is None:
-        await query.answer()
+    found = await _meeting(update, context, cb.ICS)
+    if found is None:
         return
-    try:
-        event = await events.event_for(context.req, args[0])
-    except events.NotInAudience:
-        await query.answer(context.t.gettext("This meeting is not for you."), show_alert=True)
-        return
-    await query.answer()
-    start = datetime.fromtimestamp(args[1], tz=context.now().tzinfo)
+    _args, event, start = found
     end = start + (event.ends_at - event.starts_at)
     t = context.t
     summary = f"{event.title} ({notices.kind_label(t, event.kind)})"

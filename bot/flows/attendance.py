@@ -9,163 +9,73 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler
-
-from bot import access, keyboards
-from bot import callbacks as cb
 from bot.access import Action
-from bot.context import BotContext
-from bot.flows.common import (
-    acknowledge,
-    conversation,
-    end_conversations,
-    refuse,
-    remove_keyboard,
-    reprompt,
-    requires,
-    say,
-)
-from bot.i18n import Translator
+from bot.flows.pickers import multi_pick
+from bot.flows.steps import END, NEXT, Choice, Entry, Flow, Outcome, Step, Turn
+from bot.i18n import N_
 from bot.services import events, notices
 
-NAME = "attendance"
-PICK, TICK = range(2)
 P = "at"
 MAX_PEOPLE = 60
 
 
-def _b(label: str, *parts: str | int) -> InlineKeyboardButton:
-    return keyboards.button(P, label, *parts)
+async def begin(turn: Turn, _args: list[str]) -> bool:
+    if not await events.past_occurrences(turn.req):
+        await turn.say(turn.t.gettext("No meetings in the last two weeks."))
+        return False
+    return True
 
 
-def _cancel(t: Translator) -> list[InlineKeyboardButton]:
-    return keyboards.cancel_row(t, P)
+async def ask_meeting(turn: Turn) -> None:
+    t = turn.t
+    past = await events.past_occurrences(turn.req)
+    rows = [[turn.button(f"{event.title} · {t.format_datetime(start)}", "pick", event.id,
+                         notices.stamp(start))] for event, start in past[:8]]
+    await turn.say(t.gettext("Which meeting?"), [*rows, turn.cancel_row()])
 
 
-@requires(Action.ATTENDANCE)
-async def start(update: Update, context: BotContext) -> int:
-    end_conversations(context, update.effective_user.id, keep=NAME)
-    context.user_data.pop("attendance", None)
-    return await ask_pick(update, context)
+async def picked(turn: Turn, args: list[str]) -> Outcome:
+    if len(args) != 2 or not all(a.isdigit() for a in args):
+        return NEXT
+    event_id, start = int(args[0]), datetime.fromtimestamp(int(args[1]), tz=UTC)
+    event, members, marks = await events.attendance_sheet(turn.req, event_id, start)
+    declined = await events.declined(turn.req, event.id, start)
+    members = members[:MAX_PEOPLE]
+    d = turn.draft
+    d.update(event=event.id, occ=int(args[1]),
+             people=[[p.id, p.display_name] for p in members])
+    d.setdefault("picked", {})["present"] = [p.id for p in members
+                                             if marks.get(p.id, p.id not in declined)]
+    return NEXT
 
 
-async def ask_pick(update: Update, context: BotContext) -> int:
-    t = context.t
-    past = await events.past_occurrences(context.req)
-    if not past:
-        await say(update, context, t.gettext("No meetings in the last two weeks."))
-        return ConversationHandler.END
-    rows = [[_b(f"{event.title} · {t.format_datetime(start)}", "pick", event.id,
-                notices.stamp(start))] for event, start in past[:8]]
-    await say(update, context, t.gettext("Which meeting?"),
-              reply_markup=InlineKeyboardMarkup([*rows, _cancel(t)]))
-    return PICK
-
-
-async def _ask_pick_again(update: Update, context: BotContext) -> None:
-    await ask_pick(update, context)
-
-
-@requires(Action.ATTENDANCE)
-async def picked(update: Update, context: BotContext) -> int:
-    query = update.callback_query
-    await query.answer()
-    args = cb.int_args(query.data, f"{P}:pick", 2)
-    if args is None:
-        return await ask_pick(update, context)
-    start = datetime.fromtimestamp(args[1], tz=UTC)
-    try:
-        event, members, marks = await events.attendance_sheet(context.req, args[0], start)
-    except access.AccessDenied:
-        await refuse(update, context)
-        return ConversationHandler.END
-    declined = await events.declined(context.req, event.id, start)
-    present = {str(p.id): marks.get(p.id, p.id not in declined) for p in members[:MAX_PEOPLE]}
-    context.user_data["attendance"] = {"event": event.id, "occ": args[1], "present": present,
-                                       "names": {str(p.id): p.display_name
-                                                 for p in members[:MAX_PEOPLE]}}
-    await remove_keyboard(update)
-    await ask_tick(update, context)
-    return TICK
-
-
-def _sheet(context: BotContext) -> InlineKeyboardMarkup:
-    t, d = context.t, context.user_data["attendance"]
-    rows = [[_b(("✅ " if here else "▫️ ") + d["names"][pid], "t", pid)]
-            for pid, here in d["present"].items()]
-    rows.append([_b("💾 " + t.gettext("Save"), "save")])
-    return InlineKeyboardMarkup([*rows, _cancel(t)])
-
-
-async def ask_tick(update: Update, context: BotContext) -> None:
-    await say(update, context, context.t.gettext("Tap to switch: ✅ was there, ▫️ was not."),
-              reply_markup=_sheet(context))
-
-
-@requires(Action.ATTENDANCE)
-async def toggled(update: Update, context: BotContext) -> int:
-    query = update.callback_query
-    await query.answer()
-    pid = cb.arg(query.data, f"{P}:t")
-    present = context.user_data["attendance"]["present"]
-    if pid in present:
-        present[pid] = not present[pid]
-        await query.edit_message_reply_markup(_sheet(context))  # tick in place
-    return TICK
-
-
-@requires(Action.ATTENDANCE)
-async def save(update: Update, context: BotContext) -> int:
-    query = update.callback_query
-    await query.answer()
-    d = context.user_data["attendance"]
-    start = datetime.fromtimestamp(d["occ"], tz=UTC)
-    present = {int(pid): here for pid, here in d["present"].items()}
-    try:
-        reached = await events.record_attendance(context.req, d["event"], start, present)
-    except access.AccessDenied:
-        await refuse(update, context)
-        return ConversationHandler.END
-    await remove_keyboard(update)
-    context.user_data.pop("attendance", None)
-    t = context.t
+async def save(turn: Turn) -> Outcome:
+    d, t = turn.draft, turn.t
+    present = {pid: pid in d["present"] for pid, _ in d["people"]}
+    reached = await events.record_attendance(
+        turn.req, d["event"], datetime.fromtimestamp(d["occ"], tz=UTC), present)
     here = sum(present.values())
     lines = [t.gettext("Saved: {present} there, {absent} not there.").format(
         present=here, absent=len(present) - here)]
-    for person, missed in reached:
-        lines.append("⚠️ " + t.gettext(
-            "{name} has now missed {count} training days (the limit is {limit}). "
-            "They got a kind message offering a talk.").format(
-            name=person.display_name, count=missed,
-            limit=context.services.settings.max_missed_training_days))
-    await say(update, context, "\n".join(lines))
-    if reached and context.services.delivery is not None:
-        context.services.delivery.wake.set()
-    return ConversationHandler.END
+    limit = turn.req.settings.max_missed_training_days
+    lines += ["⚠️ " + t.gettext(
+        "{name} has now missed {count} training days (the limit is {limit}). They got a kind "
+        "message offering a talk.").format(name=person.display_name, count=missed, limit=limit)
+        for person, missed in reached]
+    await turn.say("\n".join(lines))
+    if reached and turn.context.services.delivery is not None:
+        turn.context.services.delivery.wake.set()
+    return END
 
 
-@requires(Action.ATTENDANCE)
-async def stop(update: Update, context: BotContext) -> int:
-    await acknowledge(update)
-    context.user_data.pop("attendance", None)
-    await say(update, context, context.t.gettext("Cancelled. Nothing was saved."))
-    return ConversationHandler.END
-
-
-def handlers() -> list:
-    def tap(key: str, callback) -> CallbackQueryHandler:
-        return CallbackQueryHandler(callback, pattern=cb.pattern(f"{P}:{key}"))
-
-    stop_handler = tap("stop", stop)
-    flow = conversation(
-        entry_points=[CommandHandler("attendance", start)],
-        states={
-            PICK: [tap("pick", picked), stop_handler, *reprompt(PICK, _ask_pick_again, P)],
-            TICK: [tap("t", toggled), tap("save", save), stop_handler,
-                   *reprompt(TICK, ask_tick, P)],
-        },
-        fallbacks=[],
-        name=NAME,
-    )
-    return [flow]
+ATTENDANCE = Flow(
+    name="attendance", prefix=P, action=Action.ATTENDANCE, about_others=True, finish=save,
+    entries=[Entry(command="attendance", begin=begin)],
+    steps=[
+        Step("event", ask=ask_meeting, actions={"pick": picked}),
+        multi_pick("present", key="t", done="save", done_label=N_("Save"), done_icon="💾 ",
+                   question=N_("Tap to switch: ✅ was there, ▫️ was not."), per_row=1,
+                   marks=("✅ ", "▫️ "),
+                   choices=lambda turn: [Choice(pid, name) for pid, name in turn.draft["people"]]),
+    ],
+)

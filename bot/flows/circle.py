@@ -1,5 +1,5 @@
 """A kwartiermaker's view of their circle, suggested pairs, and the residents' answers to an
-introduction and its follow-up; a trainer's overview in numbers (no names, no texts)."""
+introduction and its follow-up."""
 
 from __future__ import annotations
 
@@ -8,19 +8,15 @@ from collections import defaultdict
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot import access, keyboards
 from bot import callbacks as cb
 from bot.access import Action
 from bot.context import BotContext
-from bot.flows.common import refuse, remove_keyboard, requires, say
+from bot.flows import ui
+from bot.flows.common import act, refuse, requires, say
 from bot.services import introductions, sharing
 
 P = "mx"
 MAX_CHARS = 3800
-
-
-async def _labels(context: BotContext) -> dict[str, str]:
-    return await sharing.labels(context.req, context.t)
 
 
 @requires(Action.CIRCLE)
@@ -30,7 +26,7 @@ async def circle(update: Update, context: BotContext) -> None:
     if not found:
         await say(update, context, t.gettext("Nothing shared in your circle yet."))
         return
-    labels = await _labels(context)
+    labels = await ui.category_labels(context)
     grouped: dict[str, list] = defaultdict(list)
     for item, name, _ in found:
         grouped[item.category].append((item, name))
@@ -59,7 +55,7 @@ async def matches(update: Update, context: BotContext) -> None:
         await say(update, context, t.gettext("No suggestions right now. /circle shows what "
                                              "your circle shared."))
         return
-    labels = await _labels(context)
+    labels = await ui.category_labels(context)
     names = {item.id: name for item, name, _ in await sharing.circle(context.req)}
     await say(update, context, t.gettext("Who could help whom:"))
     for s in found:
@@ -69,151 +65,75 @@ async def matches(update: Update, context: BotContext) -> None:
         ])
         ids = (s.need.item_id, s.offer.item_id)
         await say(update, context, text, reply_markup=InlineKeyboardMarkup([
-            [keyboards.button(P, "🤝 " + t.gettext("Introduce"), "i", *ids)],
-            [keyboards.button(P, "✅ " + t.gettext("Arranged in person"), "a", *ids),
-             keyboards.button(P, "✖️ " + t.gettext("Dismiss"), "d", *ids)]]))
+            [ui.button(P, "🤝 " + t.gettext("Introduce"), "i", *ids)],
+            [ui.button(P, "✅ " + t.gettext("Arranged in person"), "a", *ids),
+             ui.button(P, "✖️ " + t.gettext("Dismiss"), "d", *ids)]]))
 
 
-async def _pair_action(update: Update, context: BotContext, key: str) -> None:
-    query = update.callback_query
-    ids = cb.int_args(query.data, f"{P}:{key}", 2)
-    t = context.t
-    if ids is None:
-        await query.answer()
-        return
-    try:
-        if key == "i":
-            done = await introductions.introduce(context.req, ids[0], ids[1])
-        else:
-            done = await introductions.settle(context.req, ids[0], ids[1],
-                                              "done" if key == "a" else "dismissed")
-    except introductions.NotOnTelegram:
-        await query.answer(t.gettext("One of them is not on Telegram yet: arrange it in "
-                                     "person, or give them their claim link first."),
-                           show_alert=True)
-        return
-    except access.AccessDenied:
-        await refuse(update, context)
-        return
-    await query.answer()
-    await remove_keyboard(update)
-    if not done:
-        await say(update, context, t.gettext("That was already done."))
-    elif key == "i":
-        await say(update, context, t.gettext(
-            "Both got a question in their own language. You hear when they answered."))
-        if context.services.delivery is not None:
-            context.services.delivery.wake.set()
-    elif key == "a":
-        await say(update, context, t.gettext("Noted as arranged in person."))
-    else:
-        await say(update, context, t.gettext("Dismissed. It will not be suggested again."))
-
-
-@requires(Action.MATCHES)
-async def introduce(update: Update, context: BotContext) -> None:
-    await _pair_action(update, context, "i")
-
-
-@requires(Action.MATCHES)
-async def arranged(update: Update, context: BotContext) -> None:
-    await _pair_action(update, context, "a")
-
-
-@requires(Action.MATCHES)
-async def dismiss(update: Update, context: BotContext) -> None:
-    await _pair_action(update, context, "d")
-
-
-async def _answer(update: Update, context: BotContext, yes: bool) -> None:
-    query = update.callback_query
-    match_id = cb.int_arg(query.data, cb.MATCH_YES if yes else cb.MATCH_NO)
-    t = context.t
-    if context.person is None or match_id is None:
-        await refuse(update, context)
-        return
-    try:
-        result = await introductions.answer(context.req, match_id, yes)
-    except introductions.MatchGone:
-        await query.answer(t.gettext("This introduction is no longer possible."),
-                           show_alert=True)
-        await remove_keyboard(update)
-        return
-    except access.AccessDenied:
-        await refuse(update, context)
-        return
-    await query.answer()
-    await remove_keyboard(update)
-    text = {
-        "recorded": t.gettext("Thank you. We wait for the other person's answer."),
-        "agreed": t.gettext("Thank you! You both said yes: their contact follows."),
-        "declined": t.gettext("All right, nothing is shared. Thank you for answering."),
-        "already": t.gettext("We already had your answer."),
-    }[result]
-    await say(update, context, text)
-    if result in ("agreed", "declined") and context.services.delivery is not None:
+def _wake(context: BotContext) -> None:
+    if context.services.delivery is not None:
         context.services.delivery.wake.set()
 
 
-async def answer_yes(update: Update, context: BotContext) -> None:
-    await _answer(update, context, True)
+def _gone(t) -> dict:
+    return {introductions.MatchGone: t.gettext("This introduction is no longer possible.")}
 
 
-async def answer_no(update: Update, context: BotContext) -> None:
-    await _answer(update, context, False)
+def _pair_action(key: str):
+    @requires(Action.MATCHES)
+    async def handler(update: Update, context: BotContext) -> None:
+        ids = cb.int_args(update.callback_query.data, f"{P}:{key}", 2) or [0, 0]
+        t = context.t
+        work = (introductions.introduce(context.req, *ids) if key == "i" else
+                introductions.settle(context.req, *ids, "done" if key == "a" else "dismissed"))
+        done = await act(update, context, work, lambda done: {
+            "i": t.gettext("Both got a question in their own language. You hear when they "
+                           "answered."),
+            "a": t.gettext("Noted as arranged in person."),
+            "d": t.gettext("Dismissed. It will not be suggested again.")}[key]
+            if done else t.gettext("That was already done."),
+            refusals={introductions.NotOnTelegram: t.gettext(
+                "One of them is not on Telegram yet: arrange it in person, or give them their "
+                "claim link first.")})
+        if done and key == "i":
+            _wake(context)
+    return handler
+
+
+def _answer(yes: bool):
+    async def handler(update: Update, context: BotContext) -> None:
+        match_id = cb.int_arg(update.callback_query.data, cb.MATCH_YES if yes else cb.MATCH_NO)
+        if context.person is None or match_id is None:
+            await refuse(update, context)
+            return
+        t = context.t
+        result = await act(update, context, introductions.answer(context.req, match_id, yes),
+                           lambda result: {
+            "recorded": t.gettext("Thank you. We wait for the other person's answer."),
+            "agreed": t.gettext("Thank you! You both said yes: their contact follows."),
+            "declined": t.gettext("All right, nothing is shared. Thank you for answering."),
+            "already": t.gettext("We already had your answer.")}[result], refusals=_gone(t))
+        if result in ("agreed", "declined"):
+            _wake(context)
+    return handler
 
 
 async def follow_up(update: Update, context: BotContext) -> None:
-    query = update.callback_query
-    args = cb.int_args(query.data, cb.FOLLOW_UP, 2)
-    t = context.t
+    args = cb.int_args(update.callback_query.data, cb.FOLLOW_UP, 2)
     if context.person is None or args is None or args[1] not in (1, 2, 3):
         await refuse(update, context)
         return
-    try:
-        await introductions.follow_up_answer(context.req, args[0], args[1])
-    except introductions.MatchGone:
-        await query.answer(t.gettext("This introduction is no longer possible."),
-                           show_alert=True)
-        return
-    except access.AccessDenied:
-        await refuse(update, context)
-        return
-    await query.answer()
-    await remove_keyboard(update)
-    await say(update, context, t.gettext("Thank you for letting us know."))
-
-
-@requires(Action.OVERVIEW)
-async def overview(update: Update, context: BotContext) -> None:
     t = context.t
-    rows = await sharing.counts(context.req)
-    if not rows:
-        await say(update, context, t.gettext("No open needs or offers yet."))
-        return
-    labels = await _labels(context)
-    lines = [t.gettext("Open needs and offers, per kwartiermaker and category:")]
-    current = object()
-    for organiser, kind, code, count in rows:
-        if organiser != current:
-            lines.append("")
-            lines.append(f"👤 {organiser or t.gettext('(no kwartiermaker)')}")
-            current = organiser
-        hand = "🤲" if kind == "need" else "🎁"
-        lines.append(f"  {hand} {labels.get(code, code)}: {count}")
-    await say(update, context, "\n".join(lines)[:MAX_CHARS])
+    await act(update, context, introductions.follow_up_answer(context.req, *args),
+              lambda _: t.gettext("Thank you for letting us know."), refusals=_gone(t))
 
 
 def handlers() -> list:
-    def tap(key: str, callback) -> CallbackQueryHandler:
-        return CallbackQueryHandler(callback, pattern=cb.pattern(f"{P}:{key}"))
-
     return [
         CommandHandler("circle", circle),
         CommandHandler("matches", matches),
-        CommandHandler("overview", overview),
-        tap("i", introduce), tap("a", arranged), tap("d", dismiss),
-        CallbackQueryHandler(answer_yes, pattern=cb.pattern(cb.MATCH_YES)),
-        CallbackQueryHandler(answer_no, pattern=cb.pattern(cb.MATCH_NO)),
+        *(ui.tap(P, key, _pair_action(key)) for key in ("i", "a", "d")),
+        CallbackQueryHandler(_answer(True), pattern=cb.pattern(cb.MATCH_YES)),
+        CallbackQueryHandler(_answer(False), pattern=cb.pattern(cb.MATCH_NO)),
         CallbackQueryHandler(follow_up, pattern=cb.pattern(cb.FOLLOW_UP)),
     ]

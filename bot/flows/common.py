@@ -1,30 +1,23 @@
-"""What every flow shares: loading the person, the access guard, re-asking after bad input."""
+"""What every handler shares: loading the person, answering, the access guard and refusals."""
 
 from __future__ import annotations
 
 import functools
 import logging
-import warnings
-from collections.abc import Awaitable, Callable
-from typing import Any
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any, TypeVar
 
 from telegram import Update
 from telegram.error import BadRequest
-from telegram.ext import (
-    BaseHandler,
-    CallbackQueryHandler,
-    ConversationHandler,
-    MessageHandler,
-    filters,
-)
-from telegram.warnings import PTBUserWarning
 
 from bot import access
 from bot.context import BotContext
+from bot.flows.steps import draft_of
 from bot.languages import resolve
 from bot.services import membership
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 Handler = Callable[[Update, BotContext], Awaitable[Any]]
 
@@ -42,8 +35,8 @@ async def load_person(update: Update, context: BotContext) -> None:
     if person is not None:
         language = person.language
     else:
-        onboarding = (context.user_data or {}).get("onboarding") or {}
-        language = onboarding.get("language") or resolve(
+        onboarding = draft_of(context.user_data, "onboarding")
+        language = onboarding.get("language") or onboarding.get("hint") or resolve(
             user.language_code, services.settings.default_language
         )
     context.t = services.translations.for_language(language)
@@ -71,12 +64,6 @@ async def remove_keyboard(update: Update) -> None:
         log.debug("keyboard not removed: %s", exc)
 
 
-def typed(update: Update, limit: int | None = None) -> str:
-    """The text of the message with its spaces collapsed, cut to ``limit`` characters."""
-    text = " ".join((update.message.text or "").split())
-    return text if limit is None else text[:limit]
-
-
 async def acknowledge(update: Update) -> None:
     """Answers the tapped button and takes the buttons off its message (the usual first step
     of a button handler that moves the conversation on)."""
@@ -102,7 +89,7 @@ async def refuse(update: Update, context: BotContext) -> None:
 
 
 def requires(action: access.Action) -> Callable[[Handler], Handler]:
-    """Wraps a command or callback handler with the role check; refusals end any conversation."""
+    """Wraps a command or callback handler of a view with the role check."""
 
     def decorate(handler: Handler) -> Handler:
         @functools.wraps(handler)
@@ -110,7 +97,7 @@ def requires(action: access.Action) -> Callable[[Handler], Handler]:
             if not context.may(action):
                 log.info("refused %s for role %s", action, context.role)
                 await refuse(update, context)
-                return ConversationHandler.END
+                return None
             return await handler(update, context)
 
         return guarded
@@ -118,66 +105,25 @@ def requires(action: access.Action) -> Callable[[Handler], Handler]:
     return decorate
 
 
-def reprompt(state: int, ask: Handler, prefix: str) -> list[BaseHandler]:
-    """Handlers for input that does not fit the current step: say so, then ask again.
-
-    Text, voice, photos or a button from an old message never crash the flow and never
-    throw away what the person entered before; the draft stays in user_data. Only buttons
-    of this flow (``prefix``) count as stale here; other flows' buttons pass through.
-    """
-
-    async def stale_button(update: Update, context: BotContext) -> int:
-        await update.callback_query.answer(
-            context.t.gettext("That button is no longer active. Here is the current question."),
-        )
-        await ask(update, context)
-        return state
-
-    async def not_a_button(update: Update, context: BotContext) -> int:
-        await say(update, context, context.t.gettext("Please tap one of the buttons below."))
-        await ask(update, context)
-        return state
-
-    return [
-        CallbackQueryHandler(stale_button, pattern=rf"^{prefix}:"),
-        MessageHandler(~filters.COMMAND, not_a_button),
-    ]
-
-
-def conversation(**kwargs: Any) -> ConversationHandler:
-    """A persistent ConversationHandler keyed per chat and user.
-
-    PTB warns that with per_message=False buttons are not tracked per message; that is what
-    we want (one flow per person, stale buttons answered by ``reprompt``), so the warning is
-    silenced here and only here.
-    """
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message=".*per_message=False.*",
-                                category=PTBUserWarning)
-        return ConversationHandler(persistent=True, allow_reentry=True, per_message=False,
-                                   **kwargs)
-
-
-def end_conversations(context: BotContext, user_id: int, *, keep: str | None = None) -> None:
-    """Ends every conversation this user is in (but ``keep``), in memory and so in storage.
-
-    PTB offers no public call for this; popping from the handler's TrackingDict is what
-    ConversationHandler itself does on END, and the next persistence write deletes the row.
-    """
-    for handler in conversation_handlers(context):
-        if handler.name != keep:
-            conversations = handler._conversations
-            for key in [k for k in conversations if user_id in k]:
-                conversations.pop(key)
-
-
-def conversation_handlers(context: BotContext) -> list[ConversationHandler]:
-    return [h for handlers in context.application.handlers.values() for h in handlers
-            if isinstance(h, ConversationHandler)]
-
-
-def conversation_states(context: BotContext, user_id: int) -> dict[str, object]:
-    """The step each conversation of this user is at (for /mydata)."""
-    return {h.name: state for h in conversation_handlers(context)
-            for key, state in h._conversations.items()
-            if user_id in key}
+async def act(update: Update, context: BotContext, work: Awaitable[T],
+              said: Callable[[T], str | None], *, keep_buttons: bool = False,
+              refusals: Mapping[type[Exception], str] | None = None) -> T | None:
+    """A button that changes something. If the service refuses, the person is told (as an
+    alert on the button); otherwise the button is answered once, its buttons are taken off
+    (unless ``keep_buttons``) and what happened is said."""
+    refusals = refusals or {}
+    try:
+        result = await work
+    except access.AccessDenied:
+        await refuse(update, context)
+        return None
+    except tuple(refusals) as exc:
+        await update.callback_query.answer(refusals[type(exc)], show_alert=True)
+        return None
+    await update.callback_query.answer()
+    if not keep_buttons:
+        await remove_keyboard(update)
+    text = said(result)
+    if text:
+        await say(update, context, text)
+    return result

@@ -3,38 +3,20 @@ need as solved."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from telegram import InlineKeyboardMarkup, Message, Update
+from telegram.ext import CommandHandler
 
-from telegram import InlineKeyboardMarkup, Update
-from telegram.ext import (
-    CallbackQueryHandler,
-    CommandHandler,
-    ConversationHandler,
-    MessageHandler,
-    filters,
-)
-
-from bot import access, keyboards
-from bot import callbacks as cb
 from bot.access import Action
 from bot.context import BotContext
-from bot.flows.common import (
-    acknowledge,
-    conversation,
-    refuse,
-    reprompt,
-    requires,
-    say,
-)
+from bot.flows import ui
+from bot.flows.common import act, requires, say
+from bot.flows.engine import refuse as refuse_in_flow
+from bot.flows.share import read_words
+from bot.flows.steps import END, Entry, Flow, Outcome, Step, Turn
+from bot.i18n import N_
 from bot.services import sharing
 
-NAME = "edit_item"
 P = "it"
-WORDS = 0
-
-
-async def _labels(context: BotContext) -> dict[str, str]:
-    return await sharing.labels(context.req, context.t)
 
 
 @requires(Action.MINE)
@@ -44,7 +26,7 @@ async def show(update: Update, context: BotContext) -> None:
     if not found:
         await say(update, context, t.gettext("You have not shared anything yet. /share starts."))
         return
-    labels = await _labels(context)
+    labels = await ui.category_labels(context)
     lines, rows = [t.gettext("What you shared:")], []
     for number, item in enumerate(found, start=1):
         hand = "🤲" if item.kind == "need" else "🎁"
@@ -54,113 +36,55 @@ async def show(update: Update, context: BotContext) -> None:
         if item.voice_file_id:
             line += " – 🎤"
         lines.append(line)
-        row = [keyboards.button(P, f"✏️ {number}", "ed", item.id),
-               keyboards.button(P, f"🗑 {number}", "wd", item.id)]
+        row = [ui.button(P, f"✏️ {number}", "ed", item.id),
+               ui.button(P, f"🗑 {number}", "wd", item.id)]
         if item.kind == "need":
-            row.append(keyboards.button(P, f"✅ {number}", "ok", item.id))
+            row.append(ui.button(P, f"✅ {number}", "ok", item.id))
         rows.append(row)
     lines += ["", t.gettext("✏️ change the words · 🗑 withdraw · ✅ solved")]
     await say(update, context, "\n".join(lines), reply_markup=InlineKeyboardMarkup(rows))
 
 
-async def _status(update: Update, context: BotContext, key: str, status: str) -> None:
-    query = update.callback_query
-    item_id = cb.int_arg(query.data, f"{P}:{key}")
-    try:
-        changed = await sharing.change_status(context.req, item_id or 0, status)
-    except access.AccessDenied:
-        await refuse(update, context)
-        return
-    await query.answer()
-    t = context.t
-    if not changed:
-        await say(update, context, t.gettext("That was already done."))
-    elif status == "solved":
-        await say(update, context, t.gettext("Wonderful that it worked out!"))
-    else:
-        await say(update, context, t.gettext("Withdrawn. It no longer shows."))
+def _status(key: str, status: str):
+    @requires(Action.MINE)
+    async def handler(update: Update, context: BotContext) -> None:
+        t = context.t
+        await act(update, context, sharing.change_status(
+            context.req, ui.int_arg(update.callback_query.data, f"{P}:{key}"), status),
+            lambda changed: t.gettext("That was already done.") if not changed
+            else t.gettext("Wonderful that it worked out!") if status == "solved"
+            else t.gettext("Withdrawn. It no longer shows."), keep_buttons=True)
+    return handler
 
 
-@requires(Action.MINE)
-async def withdraw(update: Update, context: BotContext) -> None:
-    await _status(update, context, "wd", "withdrawn")
+# changing the words --------------------------------------------------------------------------
+async def begin(turn: Turn, args: list[str]) -> bool:
+    own = {str(i.id): i.id for i in await sharing.mine(turn.req)}
+    if not args or args[0] not in own:
+        await refuse_in_flow(turn)
+        return False
+    turn.draft["item"] = own[args[0]]
+    return True
 
 
-@requires(Action.MINE)
-async def solved(update: Update, context: BotContext) -> None:
-    await _status(update, context, "ok", "solved")
+def read_voice(turn: Turn, message: Message) -> dict:
+    return {"voice_file_id": message.voice.file_id, "voice_seconds": ui.voice_seconds(message)}
 
 
-async def ask_words(update: Update, context: BotContext) -> None:
-    await say(update, context, context.t.gettext(
-        "Type the new words, or send a voice message."),
-        reply_markup=InlineKeyboardMarkup([keyboards.cancel_row(context.t, P)]))
+async def change(turn: Turn) -> Outcome:
+    await sharing.change_detail(turn.req, turn.draft["item"], **turn.draft["detail"])
+    await turn.say(turn.t.gettext("Changed. /mine shows it."))
+    return END
 
 
-@requires(Action.MINE)
-async def edit_start(update: Update, context: BotContext) -> int:
-    query = update.callback_query
-    item_id = cb.int_arg(query.data, f"{P}:ed")
-    if item_id not in {i.id for i in await sharing.mine(context.req)}:
-        await refuse(update, context)
-        return ConversationHandler.END
-    await query.answer()
-    context.user_data["edit_item"] = item_id
-    await ask_words(update, context)
-    return WORDS
-
-
-async def _save(update: Update, context: BotContext, **detail) -> int:
-    try:
-        await sharing.change_detail(context.req, context.user_data.get("edit_item") or 0,
-                                    **detail)
-    except access.AccessDenied:
-        await refuse(update, context)
-        return ConversationHandler.END
-    context.user_data.pop("edit_item", None)
-    await say(update, context, context.t.gettext("Changed. /mine shows it."))
-    return ConversationHandler.END
-
-
-@requires(Action.MINE)
-async def words(update: Update, context: BotContext) -> int:
-    text, cut = sharing.clean_text(update.message.text or "")
-    if not sharing.has_words(text):
-        await say(update, context, context.t.gettext(
-            "I could not find words in that. Type a few words, send a voice message, or skip."))
-        await ask_words(update, context)
-        return WORDS
-    if cut:
-        await say(update, context, context.t.gettext(
-            "That was long: I kept the first {count} characters.").format(
-            count=sharing.TEXT_MAX))
-    return await _save(update, context, text=text)
-
-
-@requires(Action.MINE)
-async def voice(update: Update, context: BotContext) -> int:
-    v = update.message.voice
-    seconds = v.duration.total_seconds() if isinstance(v.duration, timedelta) else v.duration
-    return await _save(update, context, voice_file_id=v.file_id, voice_seconds=int(seconds))
-
-
-async def stop(update: Update, context: BotContext) -> int:
-    await acknowledge(update)
-    context.user_data.pop("edit_item", None)
-    await say(update, context, context.t.gettext("Cancelled. Nothing was saved."))
-    return ConversationHandler.END
+EDIT = Flow(
+    name="edit_item", prefix=P, action=Action.MINE, finish=change,
+    entries=[Entry(button="ed", begin=begin)],
+    steps=[Step("detail", question=N_("Type the new words, or send a voice message."),
+                text=read_words, voice=read_voice)],
+)
 
 
 def handlers() -> list:
-    def tap(key: str, callback) -> CallbackQueryHandler:
-        return CallbackQueryHandler(callback, pattern=cb.pattern(f"{P}:{key}"))
-
-    flow = conversation(
-        entry_points=[tap("ed", edit_start)],
-        states={WORDS: [MessageHandler(filters.TEXT & ~filters.COMMAND, words),
-                        MessageHandler(filters.VOICE, voice), tap("stop", stop),
-                        *reprompt(WORDS, ask_words, P)]},
-        fallbacks=[],
-        name=NAME,
-    )
-    return [flow, CommandHandler("mine", show), tap("wd", withdraw), tap("ok", solved)]
+    return [CommandHandler("mine", show), ui.tap(P, "wd", _status("wd", "withdrawn")),
+            ui.tap(P, "ok", _status("ok", "solved"))]

@@ -1,66 +1,25 @@
-"""/start with an invite: pick a language, read the consent text, agree or decline.
+"""/start with an invite: pick a language, read the consent text, agree or decline. A personal
+claim link (from a phone intake) first asks "is that you?".
 
-Until the person agrees, only their Telegram id and chosen language exist, and only in
-this conversation's state; declining or abandoning leaves nothing in the person tables.
+Until the person agrees, only their Telegram id and chosen language exist, and only in this
+flow's draft; declining or abandoning leaves nothing in the person tables.
 """
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardMarkup
 from telegram.constants import ParseMode
-from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler
 
-from bot import access, keyboards
-from bot import callbacks as cb
 from bot.access import Role
-from bot.context import BotContext
-from bot.flows import menu
-from bot.flows.common import (
-    acknowledge,
-    conversation,
-    end_conversations,
-    remove_keyboard,
-    reprompt,
-    say,
-)
+from bot.flows import menu, ui
+from bot.flows.steps import END, NEXT, Choice, Entry, Flow, Outcome, Step, Turn
 from bot.flows.texts import help_text, how_to_join, invite_problem, welcome
 from bot.i18n import Translator
+from bot.languages import LANGUAGES
 from bot.services import intake, invites, membership
 from bot.services.invites import InviteStatus
 
-LANGUAGE, CONSENT, CLAIM = range(3)
-NAME = "onboarding"
-
-
-async def start(update: Update, context: BotContext) -> int:
-    """Entry point for every /start: members get a welcome back, visitors the next step."""
-    end_conversations(context, update.effective_user.id, keep=NAME)
-    context.user_data.pop("onboarding", None)
-    code = context.args[0] if context.args else None
-    if context.person is not None:
-        if code and code.startswith(intake.CLAIM_PREFIX):
-            await say(update, context, claim_problem(context.t, "already_member"))
-        else:
-            await say(update, context, context.t.gettext(
-                "You are already registered. /help shows what you can do."))
-        return ConversationHandler.END
-    settings = context.services.settings
-    if code is None:
-        if update.effective_user.id in settings.admin_ids:
-            context.user_data["onboarding"] = {Role.ADMIN: True}  # persisted as the value
-            await ask_language(update, context)
-            return LANGUAGE
-        await say(update, context, how_to_join(context.t))
-        return ConversationHandler.END
-    if code.startswith(intake.CLAIM_PREFIX):
-        return await _start_claim(update, context, code)
-    result = await invites.check(context.req, code)
-    if result.status is not InviteStatus.OK:
-        await say(update, context, invite_problem(context.t, result.status))
-        return ConversationHandler.END
-    context.user_data["onboarding"] = {"code": code}
-    await ask_language(update, context)
-    return LANGUAGE
+P = "ob"
 
 
 def claim_problem(t: Translator, reason: str) -> str:
@@ -77,66 +36,6 @@ def claim_problem(t: Translator, reason: str) -> str:
     }[reason]
 
 
-async def _start_claim(update: Update, context: BotContext, code: str) -> int:
-    try:
-        info = await intake.check_claim(context.req, code, update.effective_user.id)
-    except intake.ClaimRefused as refused:
-        await say(update, context, claim_problem(context.t, refused.reason))
-        return ConversationHandler.END
-    context.user_data["onboarding"] = {"claim": code, "language": info.person.language}
-    context.t = context.services.translations.for_language(info.person.language)
-    await ask_claim(update, context, info.person.display_name, info.organiser_name)
-    return CLAIM
-
-
-async def ask_claim(update: Update, context: BotContext, name: str | None = None,
-                    organiser: str | None = None) -> None:
-    t = context.t
-    if name is None:
-        info = await intake.check_claim(context.req, context.user_data["onboarding"]["claim"],
-                                        update.effective_user.id)
-        name, organiser = info.person.display_name, info.organiser_name
-    await say(update, context, t.gettext(
-        "Your kwartiermaker {organiser} wrote down your answers for {name}. Is that you?").format(
-        organiser=organiser or "?", name=name), reply_markup=InlineKeyboardMarkup([
-            [keyboards.button("ob", "✅ " + t.gettext("Yes, that is me"), "me")],
-            [keyboards.button("ob", "✖️ " + t.gettext("No"), "notme")]]))
-
-
-async def claim_me(update: Update, context: BotContext) -> int:
-    await acknowledge(update)
-    await ask_language(update, context)
-    return LANGUAGE
-
-
-async def claim_not_me(update: Update, context: BotContext) -> int:
-    await acknowledge(update)
-    context.user_data.clear()
-    await say(update, context, context.t.gettext(
-        "All right, nothing happened. Tell your kwartiermaker so they can check the link."))
-    return ConversationHandler.END
-
-
-async def ask_language(update: Update, context: BotContext) -> None:
-    await say(update, context, "🌐 " + context.t.gettext("Choose your language:"),
-              reply_markup=keyboards.languages(cb.ONBOARD_LANG))
-
-
-async def choose_language(update: Update, context: BotContext) -> int:
-    query = update.callback_query
-    language = cb.language_arg(query.data, cb.ONBOARD_LANG)
-    if language is None:
-        await query.answer()
-        await ask_language(update, context)
-        return LANGUAGE
-    await query.answer()
-    context.user_data["onboarding"]["language"] = language
-    context.t = context.services.translations.for_language(language)
-    await remove_keyboard(update)
-    await ask_consent(update, context)
-    return CONSENT
-
-
 def consent_text(t: Translator) -> str:
     """The plain-language consent text (HTML), also read out during a phone intake."""
     return "\n\n".join([
@@ -151,99 +50,132 @@ def consent_text(t: Translator) -> str:
     ])
 
 
-async def ask_consent(update: Update, context: BotContext) -> None:
-    await say(update, context, consent_text(context.t), parse_mode=ParseMode.HTML,
-              reply_markup=keyboards.consent(context.t))
+async def begin(turn: Turn, args: list[str]) -> bool:
+    """Every /start: members get a welcome back, visitors the next step."""
+    t, code = turn.t, (args[0] if args else None)
+    if turn.context.person is not None:
+        await turn.say(claim_problem(t, "already_member")
+                       if code and code.startswith(invites.CLAIM_PREFIX)
+                       else t.gettext("You are already registered. /help shows what you can do."))
+        return False
+    user_id = turn.update.effective_user.id
+    if code is None:
+        if user_id in turn.req.settings.admin_ids:
+            turn.draft["founder"] = True  # the first admin, from SAMEN_ADMIN_IDS
+            return True
+        await turn.say(how_to_join(t))
+        return False
+    if code.startswith(invites.CLAIM_PREFIX):
+        try:
+            info = await intake.check_claim(turn.req, code, user_id)
+        except intake.ClaimRefused as refused:
+            await turn.say(claim_problem(t, refused.reason))
+            return False
+        turn.draft.update(claim=code, hint=info.person.language)
+        turn.context.t = turn.req.translations.for_language(info.person.language)
+        return True
+    result = await invites.check(turn.req, code)
+    if result.status is not InviteStatus.OK:
+        await turn.say(invite_problem(t, result.status))
+        return False
+    turn.draft["code"] = code
+    return True
 
 
-async def agree(update: Update, context: BotContext) -> int:
-    query = update.callback_query
-    await query.answer()
-    draft = context.user_data.get("onboarding") or {}
-    user = update.effective_user
-    if draft.get("claim"):
-        return await _finish_claim(update, context, draft)
+async def ask_claim(turn: Turn) -> None:
+    t = turn.t
+    info = await intake.check_claim(turn.req, turn.draft["claim"],
+                                    turn.update.effective_user.id)
+    await turn.say(t.gettext("Your kwartiermaker {organiser} wrote down your answers for {name}. "
+                             "Is that you?").format(organiser=info.organiser_name or "?",
+                                                    name=info.person.display_name), [
+        [turn.button("✅ " + t.gettext("Yes, that is me"), "me")],
+        [turn.button("✖️ " + t.gettext("No"), "notme")]])
+
+
+async def its_me(turn: Turn, _args: list[str]) -> Outcome:
+    turn.draft["me"] = True
+    return NEXT
+
+
+async def _leave(turn: Turn, text: str) -> Outcome:
+    """Nothing is kept: the draft (language, code) goes, and the person hears so."""
+    await turn.answer()
+    await turn.remove_buttons()
+    turn.context.user_data.clear()
+    await turn.say(text)
+    return END
+
+
+async def not_me(turn: Turn, _args: list[str]) -> Outcome:
+    return await _leave(turn, turn.t.gettext(
+        "All right, nothing happened. Tell your kwartiermaker so they can check the link."))
+
+
+def chosen(turn: Turn, language: str) -> None:
+    turn.draft["language"] = language
+    turn.context.t = turn.req.translations.for_language(language)
+
+
+async def ask_consent(turn: Turn) -> None:
+    t = turn.t
+    await turn.say(consent_text(t), [
+        [turn.button("✅ " + t.gettext("I agree"), "yes")],
+        [turn.button("✖️ " + t.gettext("No thanks"), "no")],
+        [turn.button("🌐 " + t.gettext("Other language"), "back")]], parse_mode=ParseMode.HTML)
+
+
+async def other_language(turn: Turn, _args: list[str]) -> Outcome:
+    turn.draft.pop("language", None)
+    return NEXT
+
+
+async def agree(turn: Turn, _args: list[str]) -> Outcome:
+    await turn.answer()
+    await turn.remove_buttons()
+    d, user, t = turn.draft, turn.update.effective_user, turn.t
+    visitor = membership.Visitor(telegram_id=user.id, display_name=user.first_name,
+                                 language=d.get("language", t.code))
     try:
-        person = await membership.join(
-            context.req,
-            membership.Visitor(user.id, user.first_name, draft.get("language", context.t.code)),
-            invite_code=draft.get("code"),
-            as_admin=bool(draft.get(Role.ADMIN)) and user.id in context.services.settings.admin_ids,
-        )
-    except membership.JoinRefused as refused:
-        context.user_data.pop("onboarding", None)
-        await remove_keyboard(update)
-        await say(update, context, invite_problem(context.t, refused.status))
-        return ConversationHandler.END
-    context.user_data.pop("onboarding", None)
-    context.person, context.role = person, person.role
-    await remove_keyboard(update)
-    share_now = None
-    if access.is_resident(person.role):
-        share_now = InlineKeyboardMarkup([[keyboards.button(
-            "sh", "🤲 " + context.t.gettext("Share what you need and can give"), "start")]])
-    await say(update, context, welcome(context.t, person.display_name, person.role)
-              + "\n\n" + help_text(context.t, person.role), reply_markup=share_now)
-    await menu.publish_for(context.bot, context.services, person)
-    return ConversationHandler.END
-
-
-async def _finish_claim(update: Update, context: BotContext, draft: dict) -> int:
-    try:
-        person = await intake.claim(context.req, draft["claim"], update.effective_user.id,
-                                    draft.get("language", context.t.code))
+        if d.get("claim"):
+            person = await intake.claim(turn.req, d["claim"], user.id, visitor.language)
+        else:
+            person = await membership.join(
+                turn.req, visitor, invite_code=d.get("code"),
+                as_admin=bool(d.get("founder")) and user.id in turn.req.settings.admin_ids)
     except intake.ClaimRefused as refused:
-        context.user_data.pop("onboarding", None)
-        await remove_keyboard(update)
-        await say(update, context, claim_problem(context.t, refused.reason))
-        return ConversationHandler.END
-    context.user_data.pop("onboarding", None)
-    context.person, context.role = person, person.role
-    await remove_keyboard(update)
-    await say(update, context, welcome(context.t, person.display_name, person.role) + "\n\n"
-              + context.t.gettext("The answers your kwartiermaker wrote down are now yours: "
-                                  "/mine shows them.") + "\n\n" + help_text(context.t,
-                                                                           person.role))
-    await menu.publish_for(context.bot, context.services, person)
-    return ConversationHandler.END
+        await turn.say(claim_problem(t, refused.reason))
+        return END
+    except membership.JoinRefused as refused:
+        await turn.say(invite_problem(t, refused.status))
+        return END
+    turn.context.person, turn.context.role = person, person.role
+    claimed = t.gettext("The answers your kwartiermaker wrote down are now yours: /mine shows "
+                        "them.") + "\n\n" if d.get("claim") else ""
+    share_now = None
+    if person.role == Role.RESIDENT and not d.get("claim"):
+        share_now = InlineKeyboardMarkup([[ui.button(
+            "sh", "🤲 " + t.gettext("Share what you need and can give"), "start")]])
+    await turn.say(welcome(t, person.display_name, person.role) + "\n\n" + claimed
+                   + help_text(t, person.role), reply_markup=share_now)
+    await menu.publish_for(turn.context.bot, turn.context.services, person)
+    return END
 
 
-async def decline(update: Update, context: BotContext) -> int:
-    query = update.callback_query
-    await query.answer()
-    context.user_data.clear()
-    await remove_keyboard(update)
-    await say(update, context, context.t.gettext(
+async def decline(turn: Turn, _args: list[str]) -> Outcome:
+    return await _leave(turn, turn.t.gettext(
         "All right. Nothing has been saved. If you change your mind, open the invite link again."))
-    return ConversationHandler.END
 
 
-async def back_to_language(update: Update, context: BotContext) -> int:
-    await acknowledge(update)
-    await ask_language(update, context)
-    return LANGUAGE
-
-
-def handler() -> ConversationHandler:
-    return conversation(
-        entry_points=[CommandHandler("start", start)],
-        states={
-            LANGUAGE: [
-                CallbackQueryHandler(choose_language, pattern=cb.pattern(cb.ONBOARD_LANG)),
-                *reprompt(LANGUAGE, ask_language, "ob"),
-            ],
-            CLAIM: [
-                CallbackQueryHandler(claim_me, pattern=cb.pattern("ob:me")),
-                CallbackQueryHandler(claim_not_me, pattern=cb.pattern("ob:notme")),
-                *reprompt(CLAIM, ask_claim, "ob"),
-            ],
-            CONSENT: [
-                CallbackQueryHandler(agree, pattern=cb.pattern(cb.ONBOARD_YES)),
-                CallbackQueryHandler(decline, pattern=cb.pattern(cb.ONBOARD_NO)),
-                CallbackQueryHandler(back_to_language, pattern=cb.pattern(cb.ONBOARD_BACK)),
-                *reprompt(CONSENT, ask_consent, "ob"),
-            ],
-        },
-        fallbacks=[],
-        name=NAME,
-    )
+ONBOARDING = Flow(
+    name="onboarding", prefix=P, entries=[Entry(command="start", begin=begin)],
+    steps=[
+        Step("claim", ask=ask_claim, actions={"me": its_me, "notme": not_me},
+             pending=lambda d: "claim" in d and "me" not in d),
+        Step("language", key="lang", question=lambda turn: "🌐 " + turn.t.gettext(
+            "Choose your language:"), per_row=2, store=chosen, cancel=False,
+             choices=lambda turn: [Choice(c, lang.native_name) for c, lang in LANGUAGES.items()]),
+        Step("consent", ask=ask_consent, pending=lambda d: True,
+             actions={"yes": agree, "no": decline, "back": other_language}),
+    ],
+)

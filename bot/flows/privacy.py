@@ -9,15 +9,9 @@ from bot import callbacks as cb
 from bot import keyboards
 from bot.access import Action
 from bot.context import BotContext
-from bot.flows import menu
-from bot.flows.common import (
-    acknowledge,
-    conversation_states,
-    end_conversations,
-    remove_keyboard,
-    requires,
-    say,
-)
+from bot.flows import engine, menu
+from bot.flows.common import acknowledge, remove_keyboard, requires, say
+from bot.flows.steps import ACTIVE, DRAFTS
 from bot.services import membership
 
 CONFIRM_MINUTES = 15
@@ -27,26 +21,24 @@ def _minutes(context: BotContext) -> int:
     return int(context.now().timestamp() // 60)
 
 
-def _own_drafts(context: BotContext) -> dict:
-    """Unfinished answers that are about the person themselves. Drafts about others (an
-    attendance list, a phone intake, a questionnaire for a resident) stay out of the file."""
+def _own_state(context: BotContext) -> tuple[dict, dict]:
+    """The step the person is at, and their unfinished answers that are about themselves.
+    Drafts about others (an attendance list, a phone intake) stay out of the file."""
     data = dict(context.user_data or {})
-    for key in ("attendance", "intake"):
-        data.pop(key, None)
-    share = data.get("share")
-    if isinstance(share, dict) and share.get("for") != context.person.id:
-        data.pop("share")
-    return data
+    stored, active = data.pop(DRAFTS, None) or {}, data.pop(ACTIVE, None)
+    own = {name: draft for name, draft in stored.items()
+           if (flow := engine.registered(name)) is not None and not flow.about_others}
+    state = {}
+    if active in own:
+        step = engine.registered(active).current(own[active])
+        state[active] = step.name if step is not None else None
+    return state, {**data, **own}
 
 
 @requires(Action.MYDATA)
 async def mydata(update: Update, context: BotContext) -> None:
-    user_id = update.effective_user.id
-    data = await membership.export(
-        context.req,
-        conversation_state=conversation_states(context, user_id),
-        user_data=_own_drafts(context),
-    )
+    state, unfinished = _own_state(context)
+    data = await membership.export(context.req, conversation_state=state, user_data=unfinished)
     await context.bot.send_document(
         update.effective_chat.id, data, filename="samenbot-mydata.json",
         caption=context.t.gettext("This file holds everything samenbot keeps about you."),
@@ -77,10 +69,8 @@ async def forget(update: Update, context: BotContext) -> None:
     user_id = update.effective_user.id
     t = context.t  # keep the language for the goodbye
     await membership.forget(context.req)
-    end_conversations(context, user_id)
     context.application.drop_user_data(user_id)
     context.application.drop_chat_data(update.effective_chat.id)
-    await context.application.persistence.drop_conversations_of(user_id)
     context.person, context.role = None, None
     await remove_keyboard(update)
     await menu.remove_for(context.bot, user_id)

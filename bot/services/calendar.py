@@ -139,3 +139,20 @@ def parse_time(text: str) -> time | None:
     if hour > 23 or minute > 59:
         return None
     return time(hour, minute)
+
+
+_YEAR = re.compile(r"\d{4}|\d{1,2}\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{2}")
+
+
+def parse_past_date(text: str, today: date) -> date | None:
+    """A typed date that looks back, as a session log does: "friday" is the last friday,
+    "12-3" without a year the last 12 March. Tomorrow stays tomorrow (to be refused)."""
+    day = parse_date(text, today)
+    if day is None or day <= today + timedelta(days=1) or _YEAR.search(text):
+        return day
+    if day - today < timedelta(days=7):
+        return day - timedelta(days=7)
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)

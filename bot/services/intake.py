@@ -10,14 +10,17 @@ from datetime import datetime, timedelta
 
 from bot import access
 from bot.access import Role
+from bot.services import sharing
 from bot.services.invites import CLAIM_PREFIX
 from bot.services.membership import CONSENT_VERSION
 from bot.services.request import Request
+from bot.services.sharing import DraftItem
 from bot.storage import audit, people
 from bot.storage import matches as store
 from bot.storage.people import Person
 
 NAME_MAX = 40
+PHONE_MAX = 20
 CLAIM_DAYS = 30
 
 
@@ -34,30 +37,46 @@ class ClaimInfo:
     organiser_name: str | None
 
 
-async def create_resident(req: Request, *, name: str, language: str,
-                          phone: str | None) -> Person:
+@dataclass(frozen=True)
+class Resident:
+    """Who a phone intake is about, as the kwartiermaker typed it."""
+
+    name: str
+    language: str
+    phone: str | None = None
+
+
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+
+
+def normal_phone(raw: str) -> str | None:
+    """The number as typed (Arabic-Indic digits made ASCII), or None if it is not one."""
+    text = raw.strip().translate(_DIGITS)
+    digits = sum(ch in "0123456789" for ch in text)
+    if not 6 <= digits <= 15 or len(text) > PHONE_MAX or any(
+            ch not in "0123456789+ -()" for ch in text):
+        return None
+    return text
+
+
+async def enter(req: Request, resident: Resident, items: list[DraftItem]) -> str:
+    """Saves a phone intake in one go: the resident (with the consent the kwartiermaker
+    recorded), their needs and offers, and a personal claim link; returns its payload.
+    Nothing about the resident exists before this moment."""
     organiser, now = req.me, req.now
     if not access.is_organiser(req.role):
         raise access.AccessDenied("only a kwartiermaker does an intake")
     async with req.db.tx() as conn:
         person = await people.insert(
-            conn, telegram_id=None, display_name=name[:NAME_MAX], role=Role.RESIDENT,
-            language=language, consent_version=CONSENT_VERSION, now=now,
-            invited_by=organiser.id, phone=phone, consent_by=organiser.id)
+            conn, telegram_id=None, display_name=resident.name[:NAME_MAX], role=Role.RESIDENT,
+            language=resident.language, consent_version=CONSENT_VERSION, now=now,
+            invited_by=organiser.id, phone=resident.phone, consent_by=organiser.id)
+        await sharing.insert_items(conn, req, person.id, items)
+        code = secrets.token_urlsafe(16)
+        await store.insert_claim(conn, code=code, person_id=person.id, created_by=organiser.id,
+                                 expires_at=now + timedelta(days=CLAIM_DAYS))
         await audit.record(conn, now=now, actor_id=organiser.id, action="person.intake",
                            subject=f"person:{person.id}")
-    return person
-
-
-async def claim_link_code(req: Request, person_id: int) -> str:
-    organiser, now = req.me, req.now
-    async with req.db.tx() as conn:
-        person = await people.by_id(conn, person_id)
-        if person is None or person.invited_by != organiser.id or person.telegram_id is not None:
-            raise access.AccessDenied("not an unclaimed resident of yours")
-        code = secrets.token_urlsafe(16)
-        await store.insert_claim(conn, code=code, person_id=person_id, created_by=organiser.id,
-                                 expires_at=now + timedelta(days=CLAIM_DAYS))
     return CLAIM_PREFIX + code
 
 

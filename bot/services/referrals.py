@@ -4,6 +4,7 @@ they are asked how it went, and the answer updates the need. Trainers keep the e
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -164,6 +165,19 @@ async def add(req: Request, *, entry: Entry) -> None:
     async with req.db.tx() as conn:
         await store.upsert(conn, entry, req.now)
         await store.history(conn, entry.id, req.me.id, "created", req.now)
+
+
+async def add_entry(req: Request, *, name: str, description: str, line: int,
+                    category: str) -> str:
+    """A new entry typed in by a trainer (verified today); returns its id."""
+    entry_id = "svc-" + secrets.token_hex(4)
+    await add(req, entry=Entry(
+        id=entry_id, organization_id=entry_id, organization_name=name, name=name,
+        description=description, line=line, categories=(category,), languages=(),
+        location_id=None, location_name="", address="", city="", postal_code="", latitude=None,
+        longitude=None, phone="", url="", email="", eligibility="", cost="", hours={},
+        active=True, last_verified=req.now.astimezone(req.tz).date().isoformat()))
+    return entry_id
 
 
 async def unverified(req: Request) -> list[tuple[str, str]]:

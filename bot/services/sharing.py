@@ -57,21 +57,26 @@ async def may_enter_for(req: Request, owner_id: int) -> Person:
 
 
 async def save(req: Request, owner_id: int, drafts: list[DraftItem]) -> list[int]:
-    actor, now = req.me, req.now
     owner = await may_enter_for(req, owner_id)
     async with req.db.tx() as conn:
-        known = {c.code for c in await store.categories(conn)}
-        ids = []
-        for draft in drafts:
-            if draft.kind not in KINDS or draft.category not in known:
-                raise ValueError("unknown kind or category")
-            text, _ = clean_text(draft.text)
-            ids.append(await store.insert(
-                conn, person_id=owner.id, kind=draft.kind, category=draft.category, text=text,
-                voice_file_id=draft.voice_file_id, voice_seconds=draft.voice_seconds,
-                entered_by=actor.id, now=now))
-        await audit.record(conn, now=now, actor_id=actor.id, action="items.save",
+        ids = await insert_items(conn, req, owner.id, drafts)
+        await audit.record(conn, now=req.now, actor_id=req.me.id, action="items.save",
                            subject=f"person:{owner.id}")
+    return ids
+
+
+async def insert_items(conn, req: Request, owner_id: int, drafts: list[DraftItem]) -> list[int]:
+    """Stores the items of a questionnaire inside the caller's transaction."""
+    known = {c.code for c in await store.categories(conn)}
+    ids = []
+    for draft in drafts:
+        if draft.kind not in KINDS or draft.category not in known:
+            raise ValueError("unknown kind or category")
+        text, _ = clean_text(draft.text)
+        ids.append(await store.insert(
+            conn, person_id=owner_id, kind=draft.kind, category=draft.category, text=text,
+            voice_file_id=draft.voice_file_id, voice_seconds=draft.voice_seconds,
+            entered_by=req.me.id, now=req.now))
     return ids
 
 

@@ -1,0 +1,59 @@
+"""Every flow and every view, registered in one order: flows' input first (only while a
+flow is active), then entry points and views, then the catch-alls of ``help`` last."""
+
+from __future__ import annotations
+
+from telegram.ext import Application
+
+from bot.flows import (
+    agenda,
+    attendance,
+    broadcast,
+    circle,
+    events,
+    find,
+    intake,
+    invites,
+    language,
+    logbook,
+    mapkeep,
+    mine,
+    onboarding,
+    overview,
+    payments,
+    privacy,
+    refer,
+    series,
+    session_log,
+    share,
+    vouchers,
+)
+from bot.flows import help as help_view
+from bot.flows.engine import handlers
+from bot.flows.steps import Flow
+
+FLOWS: tuple[Flow, ...] = (
+    onboarding.ONBOARDING, share.SHARE, intake.INTAKE, mine.EDIT, series.SERIES,
+    session_log.LOG, vouchers.VOUCHER, vouchers.REJECT, logbook.LOGBOOK, find.FIND,
+    refer.REFER, mapkeep.MAPKEEP, invites.INVITE, events.PLAN, events.MOVE,
+    attendance.ATTENDANCE, broadcast.BROADCAST,
+)
+VIEWS = (mine, circle, session_log, payments, vouchers, logbook, overview, find, refer, invites,
+         events, agenda, language, privacy)
+
+
+def by_name(name: str | None) -> Flow | None:
+    return next((f for f in FLOWS if f.name == name), None)
+
+
+def register(app: Application) -> None:
+    names = [f.name for f in FLOWS]
+    assert len(names) == len(set(names)), names
+    for flow in FLOWS:
+        for handler in handlers(flow, app):
+            app.add_handler(handler)
+    for view in VIEWS:
+        for handler in view.handlers():
+            app.add_handler(handler)
+    for handler in help_view.handlers():
+        app.add_handler(handler)

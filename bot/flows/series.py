@@ -1,0 +1,46 @@
+"""/series: a kwartiermaker sets up a series of table sessions (title, themes, place, how many,
+and a co-host if there is one)."""
+
+from __future__ import annotations
+
+from bot.access import Action
+from bot.flows import ui
+from bot.flows.pickers import multi_pick
+from bot.flows.steps import END, Choice, Entry, Flow, Step, Turn
+from bot.i18n import N_
+from bot.services import audiences, sessions
+
+
+async def cohosts(turn: Turn) -> list[Choice]:
+    others = [p for p in await audiences.organisers(turn.req) if p.id != turn.req.person.id]
+    return [*(Choice(p.id, p.display_name) for p in others[:30]),
+            Choice(0, turn.t.gettext("No co-host"))]
+
+
+async def create(turn: Turn) -> object:
+    d = turn.draft
+    await sessions.create_series(turn.req, sessions.SeriesDraft(
+        title=d["title"], themes=d["themes"], place=d["place"] or "", planned=d["planned"],
+        cohost_id=d["cohost"] or None))
+    await turn.say(turn.t.gettext(
+        "Series \"{title}\" is ready. After each session: /log.").format(title=d["title"]))
+    return END
+
+
+SERIES = Flow(
+    name="series", prefix="sr", action=Action.SESSIONS, entries=[Entry(command="series")],
+    finish=create,
+    steps=[
+        Step("title", question=N_("A new series of table sessions. Its title?"),
+             text=ui.words(sessions.TITLE_MAX)),
+        multi_pick("themes", key="th", question=N_(
+            "Its themes? Tap one or more."), choices=ui.themes),
+        Step("place", question=N_(
+            "Where? Type the place, or tap \"No place yet\"."), text=ui.words(sessions.TITLE_MAX),
+             skip=N_("No place yet"), skip_key="noplace"),
+        Step("planned", key="n", question=N_("How many sessions do you plan?"),
+             choices=lambda turn: [Choice(n, str(n)) for n in (4, 5, 6, 8)], per_row=4),
+        Step("cohost", key="co", question=N_(
+            "Do you host it with another kwartiermaker?"), choices=cohosts),
+    ],
+)
