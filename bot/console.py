@@ -17,6 +17,7 @@ from telegram.ext import Application
 from bot.app import close_application, create_application, start_application
 from bot.config import Settings
 from bot.simulator import FakeBotApi, SentMessage, SimulatedUser
+from bot.simulator.client import ButtonNotFound
 
 CONSOLE_ADMIN_ID = 1
 HELP = """Console commands:
@@ -116,7 +117,12 @@ class Console:
         if line.startswith("https://t.me/") and "?start=" in line:
             line = "!open " + line
         if line.isdigit() and user.last_with_buttons() is not None:
-            self.show(await user.click(int(line)))
+            try:
+                self.show(await user.click(int(line)))
+            except ButtonNotFound:
+                count = len(user.last_with_buttons().buttons)
+                print(f"(no button {line}: the last buttons are 1 to {count}; "
+                      f"!say {line} sends it as text)")
             return True
         if not line.startswith("!"):
             self.show(await user.send(line))

@@ -34,7 +34,9 @@ async def test_console_walk_with_restart(tmp_path, capsys):
         await console.handle("!restart")
         await console.handle("hmm")  # a wrong answer after the restart
         await console.handle("1")  # أوافق
+        await console.handle("99")  # no such button: said, and the console goes on
         out = capsys.readouterr().out
+        assert "(no button 99" in out
         assert "(the bot was restarted)" in out
         assert "من فضلك اضغط على أحد الأزرار أدناه." in out
         assert "أهلًا بك يا Lina!" in out

@@ -38,13 +38,14 @@ def _occurrence(data: str | None, prefix: str, count: int = 2) -> list[int] | No
     return cb.int_args(data, prefix, count)
 
 
-async def _answer(update: Update, context: BotContext, event_id: int, occurrence: int,
-                  answer: str, reason: str | None) -> bool | None:
-    """Records the answer; None when it was refused (already told to the person)."""
+async def _answer(update: Update, context: BotContext, args: list[int], answer: str,
+                  reason: str | None) -> bool | None:
+    """Records the answer to one date (``args``: event id and start); None when it was
+    refused (already told to the person)."""
     query = update.callback_query
     t = context.t
     try:
-        return await events.answer(context.req, event_id=event_id, occurrence=occurrence,
+        return await events.answer(context.req, event_id=args[0], occurrence=args[1],
                                    answer=answer, reason=reason)
     except events.EventCancelled:
         await query.answer(t.gettext("This meeting was cancelled."), show_alert=True)
@@ -59,7 +60,7 @@ async def coming_yes(update: Update, context: BotContext) -> None:
     if args is None:
         await update.callback_query.answer()
         return
-    changed = await _answer(update, context, args[0], args[1], "yes", None)
+    changed = await _answer(update, context, args, "yes", None)
     if changed is None:
         return
     await update.callback_query.answer(
@@ -104,7 +105,7 @@ async def reason(update: Update, context: BotContext) -> None:
     if args is None or why not in notices.REASONS:
         await query.answer()
         return
-    changed = await _answer(update, context, args[0], args[1], "no", why)
+    changed = await _answer(update, context, args, "no", why)
     if changed is None:
         return
     await query.answer()
