@@ -12,15 +12,18 @@ from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.config import Settings
 from bot.context import BotContext, Services, utc_now
+from bot.delivery import journal, replies
+from bot.delivery.journal import JournalingRequest
 from bot.delivery.pacing import PacedRequest, SendBudget
 from bot.delivery.worker import DeliveryWorker
 from bot.flows import broadcast, menu, registry
-from bot.flows.common import load_person, say
+from bot.flows.common import identify, load_person, say
 from bot.i18n import Translations
 from bot.services import events as event_service
 from bot.services import introductions, notices
 from bot.services import programme as programme_service
 from bot.services import referrals as referral_service
+from bot.storage import inbox
 from bot.storage.db import Database
 from bot.storage.migrations import migrate
 from bot.storage.persistence import SqlitePersistence
@@ -29,25 +32,52 @@ log = logging.getLogger(__name__)
 
 
 class SamenApplication(Application):
-    """Writes persistence after every update, so a kill -9 never loses a step."""
+    """Handles each update in one transaction: its domain rows, the person's step and draft,
+    the inbox mark and its replies are stored together; the replies are sent after the commit.
+    A kill -9 therefore loses no step, stores nothing twice and never shows something that was
+    not stored."""
 
     async def process_update(self, update: object) -> None:
-        await super().process_update(update)
-        if self.persistence is not None:
-            await self.update_persistence()
+        services: Services = self.bot_data["services"]
+        with journal.collecting() as calls:
+            try:
+                async with services.db.unit() as conn:
+                    await super().process_update(update)
+                    if isinstance(update, Update):
+                        await self._persist(update)
+                        await inbox.done(conn, update.update_id)
+                    stored = await replies.keep(conn, calls, services.clock())
+            except BaseException:
+                self.persistence.forget_written()
+                raise
+        await replies.send_all(services.db, services.sender, self.bot.base_url, stored,
+                               services.clock())
+
+    async def _persist(self, update: Update) -> None:
+        """The user_data (the active flow and drafts) and chat_data of whoever wrote."""
+        persistence = self.persistence
+        if update.effective_user is not None:
+            await persistence.write_user(update.effective_user.id,
+                                         self.user_data.get(update.effective_user.id))
+        if update.effective_chat is not None:
+            await persistence.write_chat(update.effective_chat.id,
+                                         self.chat_data.get(update.effective_chat.id))
 
 
 async def on_error(update: object, context: BotContext) -> None:
+    """A handler failed: the person hears so in their own language (the answers they gave so
+    far are kept); the button they tapped is answered."""
     log.error("error while handling an update", exc_info=context.error)
     if not isinstance(update, Update) or update.effective_chat is None:
         return
-    text = context.t.gettext(
-        "Sorry, something went wrong on our side. What you entered so far is kept. "
-        "Please try again, or send /help.")
     try:
+        if update.effective_user is not None:
+            await identify(update, context)
         if update.callback_query is not None:
             await update.callback_query.answer()
-        await say(update, context, text)
+        await say(update, context, context.t.gettext(
+            "Sorry, something went wrong on our side. What you entered so far is kept. "
+            "Please try again, or send /help."))
     except Exception:  # the error path must never raise
         log.exception("could not tell the person about the error")
 
@@ -77,13 +107,15 @@ async def create_application(
     if settings.api_base_file_url:
         builder = builder.base_file_url(settings.api_base_file_url)
     budget = SendBudget(settings.send_rate)
-    builder = builder.request(PacedRequest(request or HTTPXRequest(connection_pool_size=16),
-                                           budget))
+    sender = JournalingRequest(PacedRequest(request or HTTPXRequest(connection_pool_size=16),
+                                            budget))
+    builder = builder.request(sender)
     if request is not None:
         builder = builder.get_updates_request(request)
     app = builder.build()
     app.bot_data["services"] = services
-    services.delivery = DeliveryWorker(db, app.bot, clock, budget)
+    services.sender = sender
+    services.delivery = DeliveryWorker(db, app.bot, clock, budget, request=sender)
 
     app.add_handler(TypeHandler(Update, load_person), group=-10)
     registry.register(app)

@@ -57,14 +57,14 @@ def int_args(data: str | None, prefix: str, count: int) -> list[int] | None:
     if not data or not data.startswith(prefix + ":"):
         return None
     parts = data[len(prefix) + 1:].split(":")
-    if len(parts) != count or not all(p.isdigit() and len(p) <= 12 for p in parts):
+    if len(parts) != count or not all(_digits(p) for p in parts):
         return None
     return [int(p) for p in parts]
 
 
 def int_arg(data: str | None, prefix: str, choices: tuple[int, ...] | None = None) -> int | None:
     raw = arg(data, prefix)
-    if raw is None or not raw.isdigit() or len(raw) > 12:
+    if raw is None or not _digits(raw):
         return None
     value = int(raw)
     if choices is not None and value not in choices:
@@ -75,3 +75,8 @@ def int_arg(data: str | None, prefix: str, choices: tuple[int, ...] | None = Non
 def language_arg(data: str | None, prefix: str) -> str | None:
     code = arg(data, prefix)
     return code if code in LANGUAGES else None
+
+
+def _digits(part: str) -> bool:
+    """ASCII digits only: "²" and "٣" are digits to ``str.isdigit`` but not to ``int``."""
+    return 0 < len(part) <= 12 and part.isascii() and part.isdigit()

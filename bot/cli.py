@@ -21,6 +21,7 @@ def _settings(require_token: bool) -> Settings:
 
 async def _run(settings: Settings) -> None:
     from bot.app import close_application, create_application, start_application
+    from bot.receiving import Receiver
 
     app = await create_application(settings)
     stop = asyncio.Event()
@@ -29,11 +30,11 @@ async def _run(settings: Settings) -> None:
         loop.add_signal_handler(sig, stop.set)
     try:
         await start_application(app)
-        await app.updater.start_polling(allowed_updates=["message", "callback_query"])
+        receiver = Receiver(app)
+        await receiver.handle_waiting()  # what a crash left in the inbox, before anything new
         await app.start()
         logging.getLogger(__name__).info("samenbot is running as @%s", app.bot.username)
-        await stop.wait()
-        await app.updater.stop()
+        await receiver.run(stop)
     finally:
         await close_application(app)
 

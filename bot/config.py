@@ -54,7 +54,7 @@ def _admin_ids(raw: str) -> frozenset[int]:
     for part in re.split(r"[,\s]+", raw.strip()):
         if not part:
             continue
-        if not part.isdigit():
+        if not (part.isascii() and part.isdigit()):
             raise ConfigError(
                 f"SAMEN_ADMIN_IDS must be Telegram user ids separated by commas, got {part!r}"
             )
@@ -96,11 +96,11 @@ def load_settings(env: Mapping[str, str] | None = None, *, require_token: bool =
     if not 0 < send_rate <= 30:
         raise ConfigError(f"SAMEN_SEND_RATE must be above 0 and at most 30, got {raw_rate!r}")
     raw_missed = env.get("SAMEN_MAX_MISSED_TRAINING_DAYS", "").strip() or "2"
-    if not raw_missed.isdigit() or not 0 < int(raw_missed) <= 6:
+    if not (raw_missed.isascii() and raw_missed.isdigit()) or not 0 < int(raw_missed) <= 6:
         raise ConfigError(
             f"SAMEN_MAX_MISSED_TRAINING_DAYS must be a number from 1 to 6, got {raw_missed!r}")
     raw_follow = env.get("SAMEN_FOLLOW_UP_DAYS", "").strip() or "7"
-    if not raw_follow.isdigit() or not 0 < int(raw_follow) <= 60:
+    if not (raw_follow.isascii() and raw_follow.isdigit()) or not 0 < int(raw_follow) <= 60:
         raise ConfigError(f"SAMEN_FOLLOW_UP_DAYS must be a number from 1 to 60, got {raw_follow!r}")
     fees = {}
     for name, default in (("SAMEN_FEE_PER_SESSION", "40"), ("SAMEN_FEE_MAX_PER_SERIES", "240"),
@@ -108,7 +108,7 @@ def load_settings(env: Mapping[str, str] | None = None, *, require_token: bool =
                           ("SAMEN_SERIES_QUIET_DAYS", "21"),
                           ("SAMEN_REFERRAL_FOLLOW_UP_DAYS", "14")):
         raw = env.get(name, "").strip() or default
-        if not raw.isdigit() or not 0 < int(raw) <= 10_000:
+        if not (raw.isascii() and raw.isdigit()) or not 0 < int(raw) <= 10_000:
             raise ConfigError(f"{name} must be a whole positive number, got {raw!r}")
         fees[name] = int(raw)
     data_dir = Path(env.get("SAMEN_DATA_DIR", "").strip() or "./data")

@@ -42,6 +42,7 @@ class Console:
         self.seen: dict[int, int] = {}  # how many of each chat's messages were printed
         self.texts_seen: dict[int, str] = {}  # message id → text and buttons as last printed
         self.current = first_user
+        self.answers_seen = 0
         self.out_dir = settings.data_dir / "console"
 
     async def start(self) -> None:
@@ -70,6 +71,10 @@ class Console:
     def show(self, _replies: list[SentMessage] | None = None) -> None:
         """Prints what arrived in the current chat since last time: replies, and what the
         outbox delivered meanwhile (reminders, broadcasts)."""
+        for answer in self.api.callback_answers[self.answers_seen:]:
+            if answer.get("text"):  # a notice on the tapped button (an alert on a phone)
+                print(f"💬 {answer['text']}")
+        self.answers_seen = len(self.api.callback_answers)
         inbox = self.api.chat(self.current)
         start = self.seen.get(self.current, 0)
         for message in inbox[:start]:
@@ -116,7 +121,7 @@ class Console:
             return True
         if line.startswith("https://t.me/") and "?start=" in line:
             line = "!open " + line
-        if line.isdigit() and user.last_with_buttons() is not None:
+        if line.isascii() and line.isdigit() and user.last_with_buttons() is not None:
             try:
                 self.show(await user.click(int(line)))
             except ButtonNotFound:
@@ -136,7 +141,7 @@ class Console:
         elif command == "open" and args:
             code = args[0].split("?start=")[-1]
             self.show(await user.send(f"/start {code}"))
-        elif command == "as" and args and args[0].isdigit():
+        elif command == "as" and args and args[0].isascii() and args[0].isdigit():
             self.current = int(args[0])
             self.user(self.current, args[1] if len(args) > 1 else None,
                       args[2] if len(args) > 2 else None)
@@ -146,7 +151,8 @@ class Console:
             for u in self.users.values():
                 print(f"  #{u.user_id} {u.first_name} (Telegram language {u.language_code})")
         elif command == "voice":
-            self.show(await user.send_voice(int(args[0]) if args and args[0].isdigit() else 5))
+            seconds = args[0] if args and args[0].isascii() and args[0].isdigit() else "5"
+            self.show(await user.send_voice(int(seconds)))
         elif command == "photo":
             self.show(await user.send_photo())
         elif command == "location" and len(args) == 2:

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from telegram.ext import Application, CallbackContext, ExtBot
+from telegram.request import BaseRequest
 
 from bot import access
 from bot.access import Role
@@ -32,6 +33,7 @@ class Services:
     translations: Translations
     clock: Callable[[], datetime] = utc_now
     delivery: DeliveryWorker | None = None
+    sender: BaseRequest | None = None  # the request object replies are sent with
 
     def request(self, person: Person | None = None, role: Role | None = None) -> Request:
         """A request at the clock's current moment (jobs, the CLI, tests)."""

@@ -54,7 +54,7 @@ async def amal_logs(bot, amal) -> None:
     """The same steps by button data, as her buttons are in Arabic."""
     await amal.send("/log")
     today = bot.clock.now.date().isoformat()
-    for data in (f"ls:day:{today}", "ls:att:6", "ls:k:shopping", "ls:next", "ls:k:skills",
+    for data in (f"ls:day:{today}", "ls:att:6", "ls:k:shopping:1", "ls:next", "ls:k:skills:1",
                  "ls:next", "ls:m:1", "ls:rskip"):
         await amal.tap(data, amal.last_with_buttons())
     await amal.send("تعلمنا الخياطة.")

@@ -37,14 +37,32 @@ async def test_unknown_commands_and_stray_messages_are_answered(bot, admin):
     assert "You are not registered yet" in (await visitor.send("/mydata"))[-1].text
 
 
-async def test_an_error_inside_a_flow_gets_a_kind_answer_and_loses_nothing(bot, admin):
+async def test_a_refused_connection_delays_the_answer_but_does_not_lose_it(bot, admin):
     await join(admin)
     await admin.send("/invite")
     await admin.click("Kwartiermaker")
     await admin.click("Eén persoon")
     bot.api.fail_next("sendPhoto", "connect")
-    replies = await admin.click("7 dagen")
-    assert "er ging bij ons iets mis" in replies[-1].text
-    # The invite itself was made before the picture failed; /invites shows its link.
-    replies = await admin.send("/invites")
-    assert "https://t.me/samenbot_console_bot?start=" in replies[-1].text
+    await admin.click("7 dagen")
+    assert admin.last.kind != "photo"  # the QR code could not leave yet
+    bot.clock.advance(seconds=2)
+    await bot.deliver()  # the stored reply is tried again
+    assert admin.last.kind == "photo" and "?start=" in admin.last.text
+    assert [m.kind for m in admin.inbox].count("photo") == 1
+
+
+async def test_an_error_inside_a_flow_gets_a_kind_answer_in_the_persons_language(
+        bot, cohort, monkeypatch):
+    _, _, amal = cohort  # her language is Arabic
+    from bot.services import invites
+
+    async def broken(*_args, **_kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(invites, "create", broken)
+    await amal.send("/invite")
+    await amal.click(1)
+    replies = await amal.click(2)
+    assert replies[-1].text.startswith("عذرًا")  # not the Dutch default
+    query = bot.api.callback_answers[-1]["callback_query_id"]
+    assert [a["callback_query_id"] for a in bot.api.callback_answers].count(query) == 1

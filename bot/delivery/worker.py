@@ -7,9 +7,12 @@
 - a failure before the request left (connection refused) is retried with back-off;
 - a request that may have reached Telegram (timeout, dropped connection) becomes
   ``unknown`` and is not resent; so is a row caught mid-send by a crash (see ``recover``).
+  A row becomes ``sending`` only when its turn in the budget has come, right before the
+  request; a stop cancels what waits for its turn and lets what is on the wire finish, so a
+  stop leaves nothing mid-send.
 
-Replies to someone who just wrote do not pass through here, so they never wait behind a
-broadcast.
+Replies to someone who just wrote are sent by their own update (``replies``); here they are
+only taken when a crash or a failed attempt left them, and never wait for pacing.
 """
 
 from __future__ import annotations
@@ -23,10 +26,14 @@ from datetime import datetime, timedelta
 
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 from telegram.ext import ExtBot
+from telegram.request import BaseRequest
 
+from bot.delivery import replies
+from bot.delivery.journal import Call
 from bot.delivery.pacing import SendBudget, from_outbox
 from bot.delivery.sending import never_left, send
 from bot.storage import outbox
+from bot.storage import replies as reply_store
 from bot.storage.db import Database
 from bot.storage.outbox import OutboxRow
 
@@ -47,8 +54,10 @@ class DeliveryWorker:
         per_chat_interval: float = 1.0,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         idle_interval: float = 0.25,
+        request: BaseRequest | None = None,
     ) -> None:
         self.db, self.bot, self.clock = db, bot, clock
+        self.request = request  # for stored replies; bulk rows go through the bot
         self.budget = budget
         self.slots = asyncio.Semaphore(slots)
         self.sleep = sleep
@@ -59,26 +68,43 @@ class DeliveryWorker:
         self._paused_until = 0.0
         self._task: asyncio.Task | None = None
         self._inflight: set[asyncio.Task] = set()
+        self._busy: set[int] = set()  # rows a task has taken, claimed or not yet
+        self._claimed: dict[asyncio.Task, int] = {}  # tasks whose row is on the wire
         self.wake = asyncio.Event()
 
     # life cycle ----------------------------------------------------------------------------
     async def recover(self) -> int:
         async with self.db.tx() as conn:
             count = await outbox.recover_interrupted(conn)
+            await reply_store.all_due_now(conn, self.clock())
         if count:
             log.warning("%d outbox rows were interrupted mid-send and are marked unknown", count)
         return count
 
     async def start(self) -> None:
         await self.recover()
+        await self.flush_replies()  # what a crash left goes out before anything new is handled
         self._task = asyncio.create_task(self._loop(), name="outbox-worker")
 
+    async def flush_replies(self, rounds: int = 20) -> None:
+        for _ in range(rounds):
+            async with self.db.read() as conn:
+                left = await reply_store.due(conn, self.clock(), 100)
+            if not left:
+                return
+            await self._replies(left)
+
     async def stop(self) -> None:
+        """Stops taking rows; what waits for its turn is let go (still pending), what is on
+        the wire is finished and recorded."""
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
+        for task in list(self._inflight):
+            if task not in self._claimed:
+                task.cancel()
         if self._inflight:
             await asyncio.gather(*self._inflight, return_exceptions=True)
 
@@ -98,22 +124,40 @@ class DeliveryWorker:
     async def run_once(self, batch: int = 100) -> int:
         """Starts delivery of what is due now (respecting pace); returns rows started."""
         async with self.db.read() as conn:
+            left = await reply_store.due(conn, self.clock(), batch)
             rows = await outbox.due(conn, self.clock(), batch)
+        if left:  # replies a crash or a failed attempt left: first, in order, not paced
+            return await self._replies(left)
         started = 0
         for row in rows:
-            if not self._chat_ready(row.chat_id):
+            if row.id in self._busy or not self._chat_ready(row.chat_id):
                 continue
-            await self._wait_for_pause()
-            async with self.db.tx() as conn:
-                if not await outbox.claim(conn, row.id):
-                    continue
             self._note_sent(row.chat_id)
             await self.slots.acquire()
+            self._busy.add(row.id)
             task = asyncio.create_task(self._deliver(row))
             self._inflight.add(task)
             task.add_done_callback(self._inflight.discard)
             started += 1
         return started
+
+    async def _replies(self, left: list[reply_store.StoredReply]) -> int:
+        now = self.clock()
+        finished = []
+        for row in left:
+            call = Call.from_payload(row.payload, row.ref)
+            status, message_id, error, retry = await replies.send_one(
+                self.request, self.bot.base_url, call)
+            if status == "pending" and row.attempts + 1 < MAX_ATTEMPTS:
+                async with self.db.tx() as conn:
+                    await reply_store.later(conn, row.id, now + timedelta(seconds=retry or 1),
+                                            error or "")
+                continue
+            finished.append((row.id, row.ref, "failed" if status == "pending" else status,
+                             message_id))
+        async with self.db.tx() as conn:
+            await reply_store.done(conn, finished)
+        return len(left)
 
     async def drain(self, max_rounds: int = 1000) -> None:
         """Delivers until nothing is due (for tests, tools and benchmarks)."""
@@ -152,12 +196,19 @@ class DeliveryWorker:
         try:
             await self._attempt(row)
         finally:
+            self._busy.discard(row.id)
+            self._claimed.pop(asyncio.current_task(), None)
             self.slots.release()
 
     async def _attempt(self, row: OutboxRow) -> None:
-        now = self.clock()
+        await self._wait_for_pause()
         from_outbox.set(True)  # this task's sends are reserved by wait_turn, not counted again
         await self.budget.wait_turn()  # right before the request, so both clocks agree
+        async with self.db.tx() as conn:  # only now is the row "sending"
+            if not await outbox.claim(conn, row.id):
+                return
+        self._claimed[asyncio.current_task()] = row.id
+        now = self.clock()
         try:
             message = await send(self.bot, row.chat_id, row.payload)
         except RetryAfter as exc:

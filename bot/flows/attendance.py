@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from bot.access import Action
+from bot.flows import ui
 from bot.flows.pickers import multi_pick
 from bot.flows.steps import END, NEXT, Choice, Entry, Flow, Outcome, Step, Turn
 from bot.i18n import N_
@@ -35,7 +36,7 @@ async def ask_meeting(turn: Turn) -> None:
 
 
 async def picked(turn: Turn, args: list[str]) -> Outcome:
-    if len(args) != 2 or not all(a.isdigit() for a in args):
+    if len(args) != 2 or not all(ui.arg_id([a]) for a in args):
         return NEXT
     event_id, start = int(args[0]), datetime.fromtimestamp(int(args[1]), tz=UTC)
     event, members, marks = await events.attendance_sheet(turn.req, event_id, start)

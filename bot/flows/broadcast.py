@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import logging
 
-from telegram import Message
+from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 from telegram.ext import Application
 
 from bot.access import Action
-from bot.context import Services
+from bot.context import BotContext, Services
+from bot.flows import ui
 from bot.flows.audience import AUDIENCE_STEPS
+from bot.flows.common import act, requires
 from bot.flows.steps import END, NEXT, Entry, Flow, Outcome, Problem, Step, Turn, screen
 from bot.i18n import N_, Translator
 from bot.languages import LANGUAGES
@@ -90,8 +92,8 @@ async def go(turn: Turn, _args: list[str]) -> Outcome:
     chat = turn.update.effective_chat.id
     broadcast_id, total = await broadcasts.send(
         turn.req, Audience.from_dict(d["audience"]), _message(d), status_chat_id=chat)
-    status = await turn.context.bot.send_message(chat, status_text(turn.t, 0, total))
-    await broadcasts.set_status_message(turn.req, broadcast_id, status.message_id)
+    await turn.say(status_text(turn.t, 0, total))
+    turn.name_last(broadcasts.status_ref(broadcast_id))  # its id is known once it is sent
     if turn.context.services.delivery is not None:
         turn.context.services.delivery.wake.set()
     return END
@@ -120,15 +122,47 @@ def status_text(t: Translator, done: int, total: int) -> str:
     return "📣 " + t.gettext("Sending: {done} of {total}").format(done=done, total=total)
 
 
-def _report(t: Translator, counts: dict[str, int]) -> str:
-    return "\n".join([
+def _report(t: Translator, counts: dict[str, int], trouble: broadcasts.Trouble) -> str:
+    lines = [
         "📣 " + t.gettext("Sent. The report:"),
         t.gettext("Delivered: {count}").format(count=counts.get("sent", 0)),
         t.gettext("Blocked the bot: {count}").format(count=counts.get("blocked", 0)),
         t.gettext("Failed: {count}").format(count=counts.get("failed", 0)
                                             + counts.get("cancelled", 0)),
         t.gettext("Unknown (may have arrived): {count}").format(count=counts.get("unknown", 0)),
-    ])
+    ]
+    if trouble.blocked:
+        lines += ["", t.gettext("Blocked the bot: {names}").format(
+            names=", ".join(trouble.blocked))]
+    if trouble.unknown:
+        lines += ["", t.gettext("Perhaps not arrived (the connection broke while sending): "
+                                "{names}").format(names=", ".join(trouble.unknown))]
+    return "\n".join(lines)
+
+
+def _again(t: Translator, broadcast_id: int, trouble: broadcasts.Trouble):
+    if not trouble.again:
+        return None
+    return InlineKeyboardMarkup([[ui.button(P, "🔁 " + t.ngettext(
+        "Send again to the {count} that did not arrive",
+        "Send again to the {count} that did not arrive", trouble.again).format(
+        count=trouble.again), "again", broadcast_id)]])
+
+
+@requires(Action.BROADCAST)
+async def send_again(update: Update, context: BotContext) -> None:
+    t = context.t
+    count = await act(update, context, broadcasts.send_again(
+        context.req, ui.int_arg(update.callback_query.data, f"{P}:again")),
+        lambda n: t.ngettext("Sending again to {count} person.",
+                             "Sending again to {count} people.", n).format(count=n)
+        if n else t.gettext("That was already done."))
+    if count and context.services.delivery is not None:
+        context.services.delivery.wake.set()
+
+
+def handlers() -> list:
+    return [ui.tap(P, "again", send_again)]
 
 
 async def refresh_statuses(app: Application) -> None:
@@ -139,11 +173,23 @@ async def refresh_statuses(app: Application) -> None:
         progress = await broadcasts.progress(req, broadcast.id, broadcast.total)
         t = services.translations.for_language(broadcast.sender_language)
         finished = progress.finished and await broadcasts.mark_done(req, broadcast.id)
-        text = _report(t, progress.counts) if finished else status_text(
-            t, progress.done, broadcast.total)
-        if broadcast.status_chat_id and broadcast.status_message_id:
-            try:
-                await app.bot.edit_message_text(text, broadcast.status_chat_id,
-                                                broadcast.status_message_id)
-            except BadRequest as exc:  # "not modified" when nothing moved since last time
-                log.debug("status message not edited: %s", exc)
+        markup = None
+        if finished:
+            trouble = await broadcasts.trouble(req, broadcast.id, progress.counts)
+            text, markup = _report(t, progress.counts, trouble), _again(t, broadcast.id, trouble)
+        else:
+            text = status_text(t, progress.done, broadcast.total)
+        if not broadcast.status_chat_id:
+            continue
+        message_id = await broadcasts.status_message(req, broadcast)
+        if message_id is None:  # the first one is not sent yet
+            continue
+        if message_id == 0:  # it never arrived, or its id was lost: a fresh one, not silence
+            sent = await app.bot.send_message(broadcast.status_chat_id, text, reply_markup=markup)
+            await broadcasts.set_status_message(req, broadcast.id, sent.message_id)
+            continue
+        try:
+            await app.bot.edit_message_text(text, broadcast.status_chat_id, message_id,
+                                            reply_markup=markup)
+        except BadRequest as exc:  # "not modified" when nothing moved since last time
+            log.debug("status message not edited: %s", exc)

@@ -25,10 +25,16 @@ Handler = Callable[[Update, BotContext], Awaitable[Any]]
 async def load_person(update: Update, context: BotContext) -> None:
     """Runs first for every update: who is asking, in which role, in which language."""
     context.now()  # reads the clock: the moment of this whole update
-    user = update.effective_user
-    if user is None:
+    if update.effective_user is None:
         return
-    services = context.services
+    await identify(update, context)
+
+
+async def identify(update: Update, context: BotContext) -> None:
+    """Sets the person, their role and their translator on the context (also for the error
+    handler, whose context is a fresh one): their stored language, else the one picked while
+    joining, else their phone's."""
+    user, services = update.effective_user, context.services
     person = await membership.identify(context.req, user.id)
     context.person = person
     context.role = access.effective_role(person, services.settings.admin_ids)
@@ -37,8 +43,7 @@ async def load_person(update: Update, context: BotContext) -> None:
     else:
         onboarding = draft_of(context.user_data, "onboarding")
         language = onboarding.get("language") or onboarding.get("hint") or resolve(
-            user.language_code, services.settings.default_language
-        )
+            user.language_code, services.settings.default_language)
     context.t = services.translations.for_language(language)
 
 

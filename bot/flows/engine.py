@@ -197,7 +197,7 @@ def _reader(step: Step, message: Message) -> Any:
 async def _message(turn: Turn, step: Step, message: Message) -> None:
     reader, content = _reader(step, message)
     if reader is None:
-        await turn.say(turn.t.gettext(step.wrong or N_("Please tap one of the buttons below.")))
+        await turn.say(turn.t.gettext(step.wrong or _wrong_kind(step)))
         await ask(turn, step)
         return
     try:
@@ -206,6 +206,15 @@ async def _message(turn: Turn, step: Step, message: Message) -> None:
         await refused(turn, step, problem)
         return
     await accept(turn, step, value)
+
+
+def _wrong_kind(step: Step) -> str:
+    """What to say to input the step does not read: it depends on what it does read."""
+    if step.text is None:
+        return N_("Please tap one of the buttons below.")
+    if step.choices is not None or step.skip is not None or step.actions:
+        return N_("Please type your answer, or tap one of the buttons below.")
+    return N_("Please type your answer.")
 
 
 async def cancel(turn: Turn) -> None:

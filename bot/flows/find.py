@@ -82,7 +82,9 @@ async def show(turn: Turn, found: list[tuple[MapEntry, float | None]]) -> Outcom
     return END
 
 
-async def by_theme(turn: Turn, code: str) -> Outcome:
+async def by_theme(turn: Turn, code: str | tuple) -> Outcome:
+    if isinstance(code, tuple):  # typed instead of tapped: looked up as words
+        return await by_words(turn, code[1])
     found = (await socialmap.load(turn.req)).by_category(code, _as_filters(turn), turn.req.now,
                                                          turn.req.tz)
     return await show(turn, [(e, None) for e in found[:SHOWN]])
@@ -125,7 +127,7 @@ FIND = Flow(
         Step("mode", ask=ask_menu, actions={"f": toggle, "theme": mode("theme"),
                                            "words": mode("words"), "near": mode("near")}),
         Step("theme", key="cat", question=N_("Which theme?"), choices=ui.themes, per_row=2,
-             pending=_mode_is("theme"), store=by_theme),
+             pending=_mode_is("theme"), store=by_theme, text=lambda turn, text: ("words", text)),
         Step("words", question=N_("Type a few words, like \"debts\" or \"food\"."),
              text=lambda turn, text: text, pending=_mode_is("words"), store=by_words),
         Step("near", ask=ask_place, location=lambda turn, message: message,

@@ -21,8 +21,9 @@ def multi_pick(name: str, *, key: str, question: Text, choices: Callable[[Turn],
                actions: Mapping[str, ActionFn] | None = None,
                pending: Callable[[dict], bool] | None = None) -> Step:
     """A grid that ticks in place (the message is edited, not sent again); ``done`` stores the
-    ticked values in ``draft[name]``. A tap says what it wants (``key:value:1`` ticks, ``:0``
-    unticks), so a repeated tap changes nothing twice; taps on an older copy are stale. While
+    ticked values in ``draft[name]``. A tap says what it wants (``key:value:1:g`` ticks,
+    ``…:0:g`` unticks), so a repeated tap changes nothing twice; ``g`` numbers each copy of the
+    grid the bot sent, so taps on an older copy are stale. While
     ticking, the values wait in ``draft["picked"][name]`` (a later edit starts from them);
     ``then`` runs after ``done`` stored them; ``actions`` are further buttons of the step."""
 
@@ -32,18 +33,21 @@ def multi_pick(name: str, *, key: str, question: Text, choices: Callable[[Turn],
     async def offered(turn: Turn) -> list[Choice]:
         return list(await maybe(choices(turn)))
 
+    def copy(turn: Turn) -> int:
+        return turn.draft.setdefault("grid", {}).get(name, 0)
+
     async def markup(turn: Turn) -> list[list[InlineKeyboardButton]]:
-        t, ticked = turn.t, {str(v) for v in picked(turn)}
+        t, ticked, n = turn.t, {str(v) for v in picked(turn)}, copy(turn)
         buttons = [turn.button((marks[0] if str(c.value) in ticked else marks[1]) + c.label,
-                               key, c.value, 0 if str(c.value) in ticked else 1)
+                               key, c.value, 0 if str(c.value) in ticked else 1, n)
                    for c in await offered(turn)]
         grid = [buttons[i:i + per_row] for i in range(0, len(buttons), per_row)]
-        return [*grid, [turn.button(done_icon + t.gettext(done_label), done)],
+        return [*grid, [turn.button(done_icon + t.gettext(done_label), done, n)],
                 *(extra(turn) if extra else []), turn.cancel_row()]
 
     async def ask_grid(turn: Turn) -> None:
-        sent = await turn.say(turn.text(question), await markup(turn))
-        turn.draft.setdefault("grid", {})[name] = sent.message_id
+        turn.draft.setdefault("grid", {})[name] = copy(turn) + 1
+        await turn.say(turn.text(question), await markup(turn))
 
     async def stale_grid(turn: Turn) -> Outcome:
         await turn.answer(turn.t.gettext("That button is no longer active. Here is the current "
@@ -51,30 +55,30 @@ def multi_pick(name: str, *, key: str, question: Text, choices: Callable[[Turn],
         await ask_grid(turn)
         return STAY
 
-    def on_old_grid(turn: Turn) -> bool:
-        return turn.tapped_message_id() != turn.draft.get("grid", {}).get(name)
+    def on_old_grid(turn: Turn, args: list[str]) -> bool:
+        return not args or args[-1] != str(copy(turn))
 
     async def toggled(turn: Turn, args: list[str]) -> Outcome:
-        if on_old_grid(turn):
+        if len(args) != 3 or on_old_grid(turn, args):
             return await stale_grid(turn)
         by_value = {str(c.value): c.value for c in await offered(turn)}
-        if not args or args[0] not in by_value:
+        if args[0] not in by_value:
             return STAY
         value, ticked = by_value[args[0]], picked(turn)
-        present = value in ticked
-        want = (args[1] == "1") if len(args) > 1 else not present
+        present, want = value in ticked, args[1] == "1"
         if want and not present and (limit is None or len(ticked) < limit):
             ticked.append(value)
         elif not want and present:
             ticked.remove(value)
         else:
+            await turn.answer()
             return STAY
         await turn.answer()
         await turn.edit_buttons(await markup(turn))
         return STAY
 
-    async def finished(turn: Turn, _args: list[str]) -> Outcome:
-        if on_old_grid(turn):
+    async def finished(turn: Turn, args: list[str]) -> Outcome:
+        if on_old_grid(turn, args):
             return await stale_grid(turn)
         value = list(picked(turn))
         problem = await maybe(check(turn, value)) if check is not None else None

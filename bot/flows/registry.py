@@ -39,7 +39,7 @@ FLOWS: tuple[Flow, ...] = (
     attendance.ATTENDANCE, broadcast.BROADCAST,
 )
 VIEWS = (mine, circle, session_log, payments, vouchers, logbook, overview, find, refer, invites,
-         events, agenda, language, privacy)
+         events, agenda, language, privacy, broadcast)
 
 
 def by_name(name: str | None) -> Flow | None:

@@ -6,9 +6,16 @@ from __future__ import annotations
 from bot.access import Action
 from bot.flows import ui
 from bot.flows.pickers import multi_pick
-from bot.flows.steps import END, Choice, Entry, Flow, Step, Turn
+from bot.flows.steps import END, Choice, Entry, Flow, Problem, Step, Turn
 from bot.i18n import N_
 from bot.services import audiences, sessions
+
+
+def read_planned(turn: Turn, text: str) -> int:
+    planned = ui.number(text)
+    if planned is None or not 1 <= planned <= 20:
+        raise Problem(turn.t.gettext("Please give a number from 1 to 20."))
+    return planned
 
 
 async def cohosts(turn: Turn) -> list[Choice]:
@@ -39,7 +46,8 @@ SERIES = Flow(
             "Where? Type the place, or tap \"No place yet\"."), text=ui.words(sessions.TITLE_MAX),
              skip=N_("No place yet"), skip_key="noplace"),
         Step("planned", key="n", question=N_("How many sessions do you plan?"),
-             choices=lambda turn: [Choice(n, str(n)) for n in (4, 5, 6, 8)], per_row=4),
+             choices=lambda turn: [Choice(n, str(n)) for n in (4, 5, 6, 8)], per_row=4,
+             text=read_planned),
         Step("cohost", key="co", question=N_(
             "Do you host it with another kwartiermaker?"), choices=cohosts),
     ],

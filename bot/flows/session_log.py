@@ -103,11 +103,14 @@ def confirm_large(turn: Turn, value: int) -> None:
 
 
 def count_step(name: str, question: str) -> Step:
-    """A grid of themes where each tap counts one person; Clear starts over; Next goes on."""
+    """A grid of themes where each tap counts one person; Clear starts over; Next goes on.
+    A button carries the count it makes (``k:code:3``), so a tap that arrives twice counts
+    once."""
 
     async def markup(turn: Turn) -> list[list]:
         counts = turn.draft.get("tally", {}).get(name, {})
-        buttons = [turn.button(label + (f" ×{counts[c]}" if counts.get(c) else ""), "k", c)
+        buttons = [turn.button(label + (f" ×{counts[c]}" if counts.get(c) else ""), "k", c,
+                               counts.get(c, 0) + 1)
                    for c, label in (await ui.category_labels(turn.context)).items()]
         t = turn.t
         return [*ui.rows(buttons), [turn.button("↺ " + t.gettext("Clear"), "clr"),
@@ -120,9 +123,10 @@ def count_step(name: str, question: str) -> Step:
     async def counted(turn: Turn, args: list[str]):
         if args and args[0] in await ui.category_labels(turn.context):
             counts = turn.draft.setdefault("tally", {}).setdefault(name, {})
-            counts[args[0]] = counts.get(args[0], 0) + 1
-            await turn.answer()
-            await turn.edit_buttons(await markup(turn))
+            target = ui.arg_id(args, 1) or counts.get(args[0], 0) + 1
+            if counts.get(args[0], 0) != target:
+                counts[args[0]] = min(target, 999)
+                await turn.edit_buttons(await markup(turn))
         return STAY
 
     async def cleared(turn: Turn, _args: list[str]):
@@ -238,7 +242,7 @@ async def begin(turn: Turn, _args: list[str]) -> bool:
 async def begin_correction(turn: Turn, args: list[str]) -> bool:
     try:
         series, session = await sessions.session_for_correction(
-            turn.req, int(args[0]) if args and args[0].isdigit() else 0)
+            turn.req, ui.arg_id(args))
     except access.AccessDenied:
         await turn.answer(turn.t.gettext("A log can be corrected for 7 days; this one is older."),
                           alert=True)

@@ -153,7 +153,7 @@ async def ask_summary(turn: Turn) -> None:
 
 def _current(turn: Turn, args: list[str], size: int) -> int | None:
     """The item a summary button means, or None when the button is from an older summary."""
-    if len(args) != size or not all(a.isdigit() for a in args) or \
+    if len(args) != size or not all(a.isascii() and a.isdigit() for a in args) or \
             int(args[-1]) != turn.draft.get("version", 0):
         return None
     index = int(args[0]) if size == 2 else 0

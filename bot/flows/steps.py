@@ -25,6 +25,7 @@ from telegram.error import BadRequest
 from bot import callbacks as cb
 from bot.access import Action
 from bot.context import BotContext
+from bot.delivery import journal
 from bot.i18n import N_, Translator
 
 if TYPE_CHECKING:
@@ -196,6 +197,11 @@ class Turn:
         markup = InlineKeyboardMarkup(rows) if rows else kwargs.pop("reply_markup", None)
         return await self.context.bot.send_message(self.update.effective_chat.id, text,
                                                    reply_markup=markup, **kwargs)
+
+    def name_last(self, ref: str) -> None:
+        """Names the last message said, so that its id can be found once it is sent (a status
+        message the bot edits later)."""
+        journal.tag_last(ref)
 
     def button(self, label: str, key: str, *args: str | int) -> InlineKeyboardButton:
         return InlineKeyboardButton(label, callback_data=cb.encode(self.flow.prefix, key, *args))

@@ -78,6 +78,12 @@ def number(text: str, longest: int = 6) -> int | None:
     return int(raw)
 
 
+def arg_id(args: list[str], index: int = 0) -> int:
+    """An id among a button's arguments (ASCII digits only), or 0 when there is none."""
+    value = args[index] if len(args) > index else ""
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 12 else 0
+
+
 def int_arg(data: str | None, prefix: str) -> int:
     """The id after ``prefix:`` of a standalone button, or 0 (no such row) when malformed."""
     return cb.int_arg(data, prefix) or 0

@@ -161,7 +161,7 @@ def _decision(key: str, status: str):
 
 
 async def begin_reject(turn: Turn, args: list[str]) -> bool:
-    turn.draft["voucher"] = int(args[0]) if args and args[0].isdigit() else 0
+    turn.draft["voucher"] = ui.arg_id(args)
     return True
 
 

@@ -14,6 +14,7 @@ from bot.services.audiences import Audience
 from bot.services.request import Request
 from bot.storage import audit, outbox
 from bot.storage import broadcasts as store
+from bot.storage import replies as reply_store
 from bot.storage.people import Person
 
 TEXT_MAX = 4000
@@ -88,6 +89,23 @@ async def unfinished(req: Request) -> list[store.Broadcast]:
         return await store.sending(conn)
 
 
+def status_ref(broadcast_id: int) -> str:
+    return f"broadcast:{broadcast_id}:status"
+
+
+async def status_message(req: Request, broadcast: store.Broadcast) -> int | None:
+    """The id of the message that shows a broadcast's progress: None while the first one is not
+    sent yet, 0 when it never arrived or its id was lost (then a fresh one is needed)."""
+    if broadcast.status_message_id:
+        return broadcast.status_message_id
+    async with req.db.read() as conn:
+        found = await reply_store.sent_ref(conn, status_ref(broadcast.id))
+    if found is None:
+        return None
+    status, message_id = found
+    return message_id if status == "sent" and message_id else 0
+
+
 async def set_status_message(req: Request, broadcast_id: int, message_id: int) -> None:
     async with req.db.tx() as conn:
         await store.set_status_message(conn, broadcast_id, message_id)
@@ -103,3 +121,34 @@ async def progress(req: Request, broadcast_id: int, total: int) -> Progress:
         counts = await outbox.counts_by_ref(conn, f"broadcast:{broadcast_id}")
     done = sum(n for status, n in counts.items() if status in outbox.FINAL)
     return Progress(done=done, total=total, counts=counts)
+
+
+@dataclass(frozen=True)
+class Trouble:
+    """Who did not get a broadcast, for its sender only: blocked the bot, or unknown."""
+
+    blocked: list[str]
+    unknown: list[str]
+    again: int  # copies that provably never left, which can be sent again
+
+
+async def trouble(req: Request, broadcast_id: int, counts: dict[str, int]) -> Trouble:
+    ref = f"broadcast:{broadcast_id}"
+    async with req.db.read() as conn:
+        blocked = await store.names_by_status(conn, ref, "blocked")
+        unknown = await store.names_by_status(conn, ref, "unknown")
+    return Trouble(blocked, unknown, counts.get("failed", 0) + counts.get("cancelled", 0))
+
+
+async def send_again(req: Request, broadcast_id: int) -> int:
+    """The sender (or a trainer) sends again what provably never left; returns how many."""
+    async with req.db.tx() as conn:
+        broadcast = await store.by_id(conn, broadcast_id)
+        if broadcast is None or not (broadcast.created_by == req.me.id
+                                     or access.is_trainer(req.role)):
+            raise access.AccessDenied("not your broadcast")
+        count = await store.send_again(conn, broadcast_id, f"broadcast:{broadcast_id}", req.now)
+        if count:
+            await audit.record(conn, now=req.now, actor_id=req.me.id, action="broadcast.again",
+                               subject=f"broadcast:{broadcast_id}")
+    return count

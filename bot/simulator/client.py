@@ -53,18 +53,26 @@ class SimulatedUser:
                 "chat": {"id": self.user_id, "type": "private", "first_name": self.first_name},
                 "from": self._user(), **content}
 
+    def _update(self, payload: dict[str, Any]) -> Update:
+        return Update.de_json({"update_id": next(_update_ids), **payload}, self.app.bot)
+
     async def _process(self, payload: dict[str, Any]) -> list[SentMessage]:
         before = len(self.inbox)
-        update = Update.de_json({"update_id": next(_update_ids), **payload}, self.app.bot)
-        await self.app.process_update(update)
+        await self.app.process_update(self._update(payload))
         return self.inbox[before:]
 
-    async def send(self, text: str) -> list[SentMessage]:
+    def text_update(self, text: str) -> Update:
+        """The update a text would be, without handling it (to store it in the inbox)."""
         content: dict[str, Any] = {"text": text}
         if text.startswith("/"):
-            command = text.split()[0]
-            content["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
-        return await self._process({"message": self._message(**content)})
+            content["entities"] = [{"type": "bot_command", "offset": 0,
+                                    "length": len(text.split()[0])}]
+        return self._update({"message": self._message(**content)})
+
+    async def send(self, text: str) -> list[SentMessage]:
+        before = len(self.inbox)
+        await self.app.process_update(self.text_update(text))
+        return self.inbox[before:]
 
     async def send_voice(self, duration: int = 5) -> list[SentMessage]:
         n = next(_message_ids)

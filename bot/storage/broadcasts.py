@@ -47,3 +47,31 @@ async def finish(conn: aiosqlite.Connection, broadcast_id: int, now: datetime) -
     cur = await conn.execute("UPDATE broadcast SET status = 'done', finished_at = ? WHERE id = ?"
                              " AND status = 'sending'", (now.isoformat(), broadcast_id))
     return cur.rowcount == 1
+
+
+async def by_id(conn: aiosqlite.Connection, broadcast_id: int) -> Broadcast | None:
+    row = await (await conn.execute(
+        "SELECT b.*, p.language AS sender_language FROM broadcast b"
+        " LEFT JOIN person p ON p.id = b.created_by WHERE b.id = ?", (broadcast_id,))).fetchone()
+    return None if row is None else Broadcast(**dict(row))
+
+
+async def names_by_status(conn: aiosqlite.Connection, ref: str, status: str) -> list[str]:
+    """First names of the recipients of a broadcast whose copy ended in ``status``."""
+    rows = await conn.execute_fetchall(
+        "SELECT p.display_name FROM outbox o JOIN person p ON p.id = o.person_id"
+        " WHERE o.ref = ? AND o.status = ? ORDER BY p.display_name", (ref, status))
+    return [r[0] for r in rows]
+
+
+async def send_again(conn: aiosqlite.Connection, broadcast_id: int, ref: str,
+                     now: datetime) -> int:
+    """Copies that provably never arrived (failed, or cancelled behind a block) wait again; the
+    broadcast counts up anew. Unknown copies are left alone: they may have arrived."""
+    cur = await conn.execute(
+        "UPDATE outbox SET status = 'pending', attempts = 0, due_at = ?, last_error = NULL"
+        " WHERE ref = ? AND status IN ('failed', 'cancelled')", (now.isoformat(), ref))
+    if cur.rowcount:
+        await conn.execute("UPDATE broadcast SET status = 'sending', finished_at = NULL"
+                           " WHERE id = ?", (broadcast_id,))
+    return cur.rowcount

@@ -1,8 +1,17 @@
-"""One aiosqlite connection per process, serialised by a lock so transactions never interleave."""
+"""One aiosqlite connection per process, serialised by a lock so transactions never interleave.
+
+``unit()`` is the transaction of one whole update: everything the handlers write (domain rows
+through the services' ``tx()``, the person's draft and step through persistence, the inbox
+mark) joins it, so an update is stored entirely or not at all. Inside a unit, ``tx()`` becomes
+a SAVEPOINT (a service that fails still rolls back only its own writes) and ``read()`` needs
+no lock of its own. Outside a unit both work as on their own.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import contextvars
+import itertools
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -16,6 +25,11 @@ PRAGMAS = (
     "PRAGMA synchronous=FULL",
 )
 
+# The database whose unit the current task is inside, and that task (a task started from
+# inside a unit copies the variable but does not own the unit).
+_in_unit: contextvars.ContextVar[tuple[Database, asyncio.Task | None] | None] = \
+    contextvars.ContextVar("_in_unit", default=None)
+
 
 class Database:
     """Owns the connection; ``tx()`` gives exclusive, atomic access to it."""
@@ -24,6 +38,7 @@ class Database:
         self.path = path
         self._conn: aiosqlite.Connection | None = None
         self._lock = asyncio.Lock()
+        self._savepoints = itertools.count(1)
 
     async def open(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -43,9 +58,41 @@ class Database:
             raise RuntimeError("database is not open")
         return self._conn
 
+    def in_unit(self) -> bool:
+        return _in_unit.get() == (self, asyncio.current_task())
+
+    @asynccontextmanager
+    async def unit(self) -> AsyncIterator[aiosqlite.Connection]:
+        """The one transaction of an update: BEGIN IMMEDIATE … COMMIT (ROLLBACK on error)."""
+        if self.in_unit():
+            raise RuntimeError("units do not nest")
+        async with self._lock:
+            await self.conn.execute("BEGIN IMMEDIATE")
+            token = _in_unit.set((self, asyncio.current_task()))
+            try:
+                yield self.conn
+            except BaseException:
+                await self.conn.execute("ROLLBACK")
+                raise
+            finally:
+                _in_unit.reset(token)
+            await self.conn.execute("COMMIT")
+
     @asynccontextmanager
     async def tx(self) -> AsyncIterator[aiosqlite.Connection]:
-        """One write transaction (BEGIN IMMEDIATE … COMMIT, ROLLBACK on error)."""
+        """One write transaction (BEGIN IMMEDIATE … COMMIT, ROLLBACK on error); inside a unit,
+        a savepoint of it."""
+        if self.in_unit():
+            name = f"sp{next(self._savepoints)}"
+            await self.conn.execute(f"SAVEPOINT {name}")
+            try:
+                yield self.conn
+            except BaseException:
+                await self.conn.execute(f"ROLLBACK TO {name}")
+                await self.conn.execute(f"RELEASE {name}")
+                raise
+            await self.conn.execute(f"RELEASE {name}")
+            return
         async with self._lock:
             await self.conn.execute("BEGIN IMMEDIATE")
             try:
@@ -58,5 +105,8 @@ class Database:
     @asynccontextmanager
     async def read(self) -> AsyncIterator[aiosqlite.Connection]:
         """Exclusive access for reads, so they never see half of someone else's transaction."""
+        if self.in_unit():
+            yield self.conn
+            return
         async with self._lock:
             yield self.conn

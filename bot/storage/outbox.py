@@ -71,6 +71,12 @@ async def retry_later(conn: aiosqlite.Connection, row_id: int, due_at: datetime,
         (due_at.isoformat(), error, row_id))
 
 
+async def release(conn: aiosqlite.Connection, row_id: int) -> None:
+    """A claimed row that was never sent (a stop came first) waits again."""
+    await conn.execute("UPDATE outbox SET status = 'pending', attempts = attempts - 1"
+                       " WHERE id = ? AND status = 'sending'", (row_id,))
+
+
 async def recover_interrupted(conn: aiosqlite.Connection) -> int:
     """At start-up: rows caught mid-send may have reached Telegram; mark them, don't resend."""
     cur = await conn.execute(

@@ -15,13 +15,21 @@ class SqlitePersistence(BasePersistence[dict, dict, dict]):
     """user_data, chat_data and conversation states; bot_data and callback_data are not used."""
 
     def __init__(self, db: Database) -> None:
-        # The application writes after every update (see app.SamenApplication), so the
-        # periodic flush is only a safety net.
+        # The application writes the person's data inside each update's own transaction (see
+        # app.SamenApplication), so PTB's periodic flush is only a rare safety net.
         super().__init__(
             store_data=PersistenceInput(bot_data=False, callback_data=False),
-            update_interval=30,
+            update_interval=3600,
         )
         self.db = db
+        self._written: dict[tuple[str, int], str] = {}  # what each row holds, to skip no-ops
+
+    async def write_user(self, user_id: int, data: dict | None) -> None:
+        """Writes (or, for None or {}, deletes) a user's row when it changed."""
+        await self._put("ptb_user_data", "user_id", user_id, data or {})
+
+    async def write_chat(self, chat_id: int, data: dict | None) -> None:
+        await self._put("ptb_chat_data", "chat_id", chat_id, data or {})
 
     async def get_user_data(self) -> dict[int, dict]:
         async with self.db.read() as conn:
@@ -69,15 +77,19 @@ class SqlitePersistence(BasePersistence[dict, dict, dict]):
         await self._put("ptb_chat_data", "chat_id", chat_id, data)
 
     async def _put(self, table: str, column: str, key: int, data: dict[str, Any]) -> None:
+        text = json.dumps(data)
+        if self._written.get((table, key)) == text:
+            return
         async with self.db.tx() as conn:
             if data:
                 await conn.execute(
                     f"INSERT INTO {table} ({column}, data) VALUES (?, ?)"
                     f" ON CONFLICT ({column}) DO UPDATE SET data = excluded.data",
-                    (key, json.dumps(data)),
+                    (key, text),
                 )
             else:  # an empty dict leaves no row behind
                 await conn.execute(f"DELETE FROM {table} WHERE {column} = ?", (key,))
+        self._written[(table, key)] = text
 
     async def update_bot_data(self, data: dict) -> None:
         return None
@@ -85,11 +97,17 @@ class SqlitePersistence(BasePersistence[dict, dict, dict]):
     async def update_callback_data(self, data: CDCData) -> None:
         return None
 
+    def forget_written(self) -> None:
+        """After a rolled-back update nothing is known to be written: the next write goes."""
+        self._written.clear()
+
     async def drop_chat_data(self, chat_id: int) -> None:
+        self._written.pop(("ptb_chat_data", chat_id), None)
         async with self.db.tx() as conn:
             await conn.execute("DELETE FROM ptb_chat_data WHERE chat_id = ?", (chat_id,))
 
     async def drop_user_data(self, user_id: int) -> None:
+        self._written.pop(("ptb_user_data", user_id), None)
         async with self.db.tx() as conn:
             await conn.execute("DELETE FROM ptb_user_data WHERE user_id = ?", (user_id,))
 
