@@ -11,6 +11,7 @@ from pathlib import Path
 
 from telegram.error import InvalidToken, NetworkError
 
+from bot import logs
 from bot.config import ConfigError, Settings, load_settings
 from bot.storage.migrations import MigrationError
 
@@ -95,10 +96,11 @@ def main(argv: list[str] | None = None) -> int:
     social.add_argument("action", choices=("import", "export"))
     social.add_argument("file", help="a folder or .zip of CSV files, or a .json file")
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.command == "run" else logging.WARNING,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logs.setup("WARNING")
     try:
         settings = _settings(require_token=args.command == "run")
+        logs.setup(settings.log_level if args.command == "run" else "WARNING",
+                   as_json=settings.log_format == "json")
         if args.command == "run":
             asyncio.run(_run(settings))
         elif args.command == "migrate":

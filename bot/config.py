@@ -37,6 +37,8 @@ class Settings:
     voucher_count: int = 15  # vouchers the programme can grant
     series_quiet_days: int = 21
     referral_follow_up_days: int = 14
+    log_level: str = "INFO"
+    log_format: str = "text"  # or "json": one JSON object a line
     locales_dir: Path = field(default=ROOT / "locales")
     migrations_dir: Path = field(default=ROOT / "migrations")
 
@@ -111,6 +113,13 @@ def load_settings(env: Mapping[str, str] | None = None, *, require_token: bool =
         if not (raw.isascii() and raw.isdigit()) or not 0 < int(raw) <= 10_000:
             raise ConfigError(f"{name} must be a whole positive number, got {raw!r}")
         fees[name] = int(raw)
+    log_level = (env.get("SAMEN_LOG_LEVEL", "").strip() or "INFO").upper()
+    if log_level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+        raise ConfigError(f"SAMEN_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, got "
+                          f"{log_level!r}")
+    log_format = env.get("SAMEN_LOG_FORMAT", "").strip().lower() or "text"
+    if log_format not in ("text", "json"):
+        raise ConfigError(f"SAMEN_LOG_FORMAT must be text or json, got {log_format!r}")
     data_dir = Path(env.get("SAMEN_DATA_DIR", "").strip() or "./data")
     if data_dir.exists() and not data_dir.is_dir():
         raise ConfigError(f"SAMEN_DATA_DIR is not a directory: {str(data_dir)!r}")
@@ -131,4 +140,6 @@ def load_settings(env: Mapping[str, str] | None = None, *, require_token: bool =
         voucher_count=fees["SAMEN_VOUCHER_COUNT"],
         series_quiet_days=fees["SAMEN_SERIES_QUIET_DAYS"],
         referral_follow_up_days=fees["SAMEN_REFERRAL_FOLLOW_UP_DAYS"],
+        log_level=log_level,
+        log_format=log_format,
     )

@@ -45,6 +45,10 @@ def test_all_settings(tmp_path):
     ({"TELEGRAM_BOT_TOKEN": "1:a", "SAMEN_SEND_RATE": "100"}, "SAMEN_SEND_RATE"),
     ({"TELEGRAM_BOT_TOKEN": "1:a", "SAMEN_MAX_MISSED_TRAINING_DAYS": "two"},
      "SAMEN_MAX_MISSED_TRAINING_DAYS"),
+    ({"TELEGRAM_BOT_TOKEN": "1:a", "SAMEN_MAX_MISSED_TRAINING_DAYS": "²"},
+     "SAMEN_MAX_MISSED_TRAINING_DAYS"),
+    ({"TELEGRAM_BOT_TOKEN": "1:a", "SAMEN_LOG_LEVEL": "loud"}, "SAMEN_LOG_LEVEL"),
+    ({"TELEGRAM_BOT_TOKEN": "1:a", "SAMEN_LOG_FORMAT": "xml"}, "SAMEN_LOG_FORMAT"),
 ])
 def test_bad_settings_name_the_variable(env, variable):
     with pytest.raises(ConfigError, match=variable):
@@ -75,3 +79,12 @@ def test_migrate_command_applies_once(tmp_path):
                             capture_output=True, text=True, timeout=60)
     assert first.returncode == 0 and "0001_initial" in first.stdout
     assert second.returncode == 0 and "up to date" in second.stdout
+
+
+def test_a_token_in_a_log_line_is_replaced():
+    from bot.logs import redact
+
+    line = "POST https://api.telegram.org/bot7012345678:AAHs9_kQw-3rPzXy1bN4mT8vL2cJ6dF0eGa/x"
+    assert redact(line) == "POST https://api.telegram.org/bot<token>/x"
+    assert redact("timed out talking to 7012345678:AAHs9_kQw-3rPzXy1bN4mT8vL2cJ6dF0eGa") \
+        == "timed out talking to <token>"
