@@ -529,6 +529,21 @@ def unanswered_updates(api: BotApiEmulator, chat_ids: list[int]) -> tuple[int, l
     return sent, silent
 
 
+def never_answered(api: BotApiEmulator, chat_ids: list[int]) -> tuple[list[Pushed], list[Pushed]]:
+    """Updates the bot never reacted to at all, even late: taps whose callback query was never
+    answered (exact: every tap gets an answer), and messages after which nothing at all ever
+    happened in that chat (the bot answers every message)."""
+    taps, texts = [], []
+    for chat_id in chat_ids:
+        last_seen = max((a.seq for a in api.activity(chat_id)), default=-1)
+        for update in api.pushed(chat_id):
+            if update.query_id is not None and not api.answered(update.query_id):
+                taps.append(update)
+            elif update.query_id is None and update.seq > last_seen:
+                texts.append(update)
+    return taps, texts
+
+
 def save_groups(rows: list[tuple]) -> list[tuple[float, Counter]]:
     """Items stored by one save share a moment: group them (0.5 s apart at most)."""
     groups: list[tuple[float, Counter]] = []
@@ -711,6 +726,9 @@ def report(args: argparse.Namespace, api: BotApiEmulator, db: Database, bot: Bot
     print()
     print(f"user updates sent: {sent}")
     print(f"updates without any visible reply: {len(silent)}")
+    taps, texts = never_answered(api, chats)
+    print(f"updates never answered at all, even late: {len(taps) + len(texts)} "
+          f"({len(taps)} taps never answered, {len(texts)} messages with nothing after them)")
     print(f"stuck users: {len(stuck)}")
     print(f"duplicated rows: {found['duplicated']}")
     print(f"rounds where the last summary seen differs from the database: {found['differing']}")

@@ -50,8 +50,12 @@ class SamenApplication(Application):
             except BaseException:
                 self.persistence.forget_written()
                 raise
-        await replies.send_all(services.db, services.sender, self.bot.base_url, stored,
-                               services.clock())
+        chat = update.effective_chat if isinstance(update, Update) else None
+        services.lanes.submit(chat.id if chat is not None else 0, stored)
+
+    async def settle(self) -> None:
+        """Waits until the replies of every update handled so far were sent (tests, console)."""
+        await self.bot_data["services"].lanes.settle()
 
     async def _persist(self, update: Update) -> None:
         """The user_data (the active flow and drafts) and chat_data of whoever wrote."""
@@ -107,7 +111,8 @@ async def create_application(
     if settings.api_base_file_url:
         builder = builder.base_file_url(settings.api_base_file_url)
     budget = SendBudget(settings.send_rate)
-    sender = JournalingRequest(PacedRequest(request or HTTPXRequest(connection_pool_size=16),
+    # Connections: replies (8 at once), the outbox worker (8 slots), long polling (1), spare.
+    sender = JournalingRequest(PacedRequest(request or HTTPXRequest(connection_pool_size=24),
                                             budget))
     builder = builder.request(sender)
     if request is not None:
@@ -115,6 +120,7 @@ async def create_application(
     app = builder.build()
     app.bot_data["services"] = services
     services.sender = sender
+    services.lanes = replies.Lanes(db, sender, lambda: app.bot.base_url, clock)
     services.delivery = DeliveryWorker(db, app.bot, clock, budget, request=sender)
 
     app.add_handler(TypeHandler(Update, load_person), group=-10)
@@ -197,6 +203,7 @@ async def _plan_tick(context: BotContext) -> None:
 async def close_application(app: Application) -> None:
     """Stops the outbox worker, writes the last state and closes the database."""
     services: Services = app.bot_data["services"]
+    await services.lanes.settle()
     await services.delivery.stop()
     if app.running:
         await app.stop()

@@ -19,6 +19,7 @@ from bot.storage.db import Database
 from bot.storage.people import Person
 
 if TYPE_CHECKING:
+    from bot.delivery.replies import Lanes
     from bot.delivery.worker import DeliveryWorker
 
 
@@ -34,6 +35,7 @@ class Services:
     clock: Callable[[], datetime] = utc_now
     delivery: DeliveryWorker | None = None
     sender: BaseRequest | None = None  # the request object replies are sent with
+    lanes: Lanes | None = None  # sends each update's replies after its commit
 
     def request(self, person: Person | None = None, role: Role | None = None) -> Request:
         """A request at the clock's current moment (jobs, the CLI, tests)."""

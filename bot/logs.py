@@ -13,8 +13,7 @@ import logging
 import re
 
 TOKEN = re.compile(r"\b\d{5,}:[A-Za-z0-9_-]{20,}\b|(?<=/bot)\d+:[A-Za-z0-9_-]+")
-QUIET = ("httpx", "httpcore", "apscheduler", "telegram.ext.Application.updater",
-         "aiosqlite")
+QUIET = ("httpx", "httpcore", "apscheduler", "telegram.ext.Application.updater")
 
 
 def redact(text: str) -> str:

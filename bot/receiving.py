@@ -2,9 +2,10 @@
 
 Telegram forgets an update once a later getUpdates carries a higher offset, whether or not it
 was handled. So each batch is stored in the inbox first, and only then does the next
-getUpdates confirm it. Updates are handled from the inbox, oldest first; each one is deleted
-from it in the same transaction as everything its handling stored (``SamenApplication``).
-After a crash, whatever was stored and not handled is handled at the next start.
+getUpdates confirm it. Updates are handled in order, from memory (each is parsed once); each
+one is marked handled in the same transaction as everything its handling stored
+(``SamenApplication``). After a crash, what was stored and not handled is read back from the
+inbox and handled first.
 """
 
 from __future__ import annotations
@@ -13,13 +14,16 @@ import asyncio
 import contextlib
 import json
 import logging
+from collections import deque
 from datetime import timedelta
+from typing import Any
 
 from telegram import Update
 from telegram.error import NetworkError, RetryAfter, TimedOut
 from telegram.ext import Application
 
 from bot.context import Services
+from bot.delivery.journal import Call
 from bot.storage import inbox
 
 log = logging.getLogger(__name__)
@@ -34,37 +38,58 @@ class Receiver:
         self.app = app
         self.services: Services = app.bot_data["services"]
         self.wake = asyncio.Event()
+        self._queue: deque[dict[str, Any]] = deque()
+        self._queued: set[int] = set()
+        self._mark = -1  # the highest update handled, once read
         self._failures: dict[int, int] = {}
         self._stopping = False
 
-    async def store(self, updates: list[Update]) -> int:
-        """Keeps a batch before it is confirmed; returns how many were new."""
+    async def _load(self) -> None:
+        """What a crash left in the inbox goes first."""
         async with self.services.db.tx() as conn:
-            fresh = await inbox.receive(conn, [(u.update_id, json.dumps(u.to_dict()))
-                                               for u in updates], self.services.clock())
+            self._mark = await inbox.last_done(conn)
+            waiting = await inbox.waiting(conn)
+            await inbox.forget_handled(conn)
+        self._enqueue([json.loads(payload) for _, payload in waiting])
+
+    def _enqueue(self, updates: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        fresh = [u for u in updates
+                 if u["update_id"] > self._mark and u["update_id"] not in self._queued]
+        self._queue.extend(fresh)
+        self._queued.update(u["update_id"] for u in fresh)
         self.wake.set()
         return fresh
 
+    async def store(self, updates: list[dict[str, Any]]) -> int:
+        """Keeps a batch (raw JSON objects) before it is confirmed; returns how many were new."""
+        if self._mark < 0:
+            await self._load()
+        fresh = [u for u in updates
+                 if u["update_id"] > self._mark and u["update_id"] not in self._queued]
+        async with self.services.db.tx() as conn:
+            await inbox.receive(conn, [(u["update_id"], json.dumps(u)) for u in fresh],
+                                self.services.clock())
+        return len(self._enqueue(fresh))
+
     async def handle_waiting(self) -> int:
         """Handles every stored update, oldest first; returns how many."""
+        if self._mark < 0:
+            await self._load()
         handled = 0
-        while not self._stopping:
-            async with self.services.db.read() as conn:
-                waiting = await inbox.waiting(conn, 50)
-            if not waiting:
-                break
-            for update_id, payload in waiting:
-                if self._stopping:
-                    break
-                if not await self._handle(update_id, payload):
-                    return handled
-                handled += 1
+        while self._queue and not self._stopping:
+            raw = self._queue[0]
+            if not await self._handle(raw):
+                return handled
+            self._queue.popleft()
+            self._queued.discard(raw["update_id"])
+            self._mark = max(self._mark, raw["update_id"])
+            handled += 1
         return handled
 
-    async def _handle(self, update_id: int, payload: str) -> bool:
-        update = Update.de_json(json.loads(payload), self.app.bot)
+    async def _handle(self, raw: dict[str, Any]) -> bool:
+        update_id = raw["update_id"]
         try:
-            await self.app.process_update(update)
+            await self.app.process_update(Update.de_json(raw, self.app.bot))
         except Exception:
             failures = self._failures[update_id] = self._failures.get(update_id, 0) + 1
             log.exception("update %d could not be handled (%d times)", update_id, failures)
@@ -78,11 +103,13 @@ class Receiver:
         """getUpdates for ever: each batch is stored before the next call confirms it."""
         async with self.services.db.read() as conn:
             offset = await inbox.next_offset(conn)
-        pause = 1.0
+        url, pause = f"{self.app.bot.base_url}/getUpdates", 1.0
         while not self._stopping:
+            request = Call("getUpdates", {"offset": offset, "timeout": POLL_SECONDS,
+                                          "allowed_updates": ALLOWED}).request_data()
             try:
-                updates = await self.app.bot.get_updates(offset=offset, timeout=POLL_SECONDS,
-                                                         allowed_updates=ALLOWED)
+                updates = await self.services.sender.post(url, request,
+                                                          read_timeout=POLL_SECONDS + 5)
             except RetryAfter as exc:
                 wait = exc.retry_after
                 await asyncio.sleep(wait.total_seconds() if isinstance(wait, timedelta)
@@ -96,10 +123,10 @@ class Receiver:
             pause = 1.0
             if updates:
                 await self.store(updates)
-                offset = updates[-1].update_id + 1
+                offset = updates[-1]["update_id"] + 1
 
     async def work(self) -> None:
-        """Handles what the inbox holds whenever something new was stored."""
+        """Handles what came in whenever something new was stored."""
         while not self._stopping:
             await self.handle_waiting()
             self.wake.clear()

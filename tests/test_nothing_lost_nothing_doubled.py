@@ -11,7 +11,6 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.delivery import replies
 from bot.receiving import Receiver
 from bot.storage import inbox
 from tests.fakes.journeys import AMAL, join, make_invite, plan
@@ -63,25 +62,27 @@ async def test_an_update_that_dies_halfway_leaves_nothing_and_shows_nothing(
 
 
 async def test_what_telegram_delivered_survives_a_crash_and_is_handled_once(bot, lina):
-    update = lina.text_update("/share")
+    update = lina.text_update("/share").to_dict()
     await Receiver(bot.app).store([update])  # stored, then the process dies
     await bot.crash_and_restart()
     receiver = Receiver(bot.app)
     assert await receiver.handle_waiting() == 1
+    await bot.app.settle()  # its replies were sent
     grids = [m for m in lina.inbox if m.text.startswith("🤲 Waar kun je")]
     assert len(grids) == 1
     assert await receiver.store([update]) == 0  # Telegram sends it again: it is known
     assert await receiver.handle_waiting() == 0
+    await Receiver(bot.app).store([])  # the next batch
     assert await bot.rows("SELECT count(*) FROM inbox") == [(0,)]  # its content is gone
 
 
 async def test_replies_stored_before_a_crash_are_sent_after_it(bot, lina, monkeypatch):
     await to_summary(lina)
 
-    async def died_before_sending(*_args):
+    def died_before_sending(*_args):
         return None
 
-    monkeypatch.setattr(replies, "send_all", died_before_sending)
+    monkeypatch.setattr(bot.app.bot_data["services"].lanes, "submit", died_before_sending)
     await lina.click("Opslaan")
     assert await items(bot) == 1 and saved(lina) == 0  # stored, not yet seen
     monkeypatch.undo()

@@ -9,7 +9,9 @@ id in ``sent_ref``.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -32,12 +34,9 @@ Stored = list[tuple[int, Call]]
 
 async def keep(conn: Any, journal: Journal, now: datetime) -> Stored:
     """Writes the update's calls as reply rows, inside the update's transaction."""
-    stored = []
-    for call in journal.calls:
-        row_id = await store.add(conn, chat_id=call.chat_id, ref=call.ref,
-                                 payload=call.payload(), due_at=now + GRACE, now=now)
-        stored.append((row_id, call))
-    return stored
+    ids = await store.add(conn, [(c.chat_id, c.ref, c.payload()) for c in journal.calls],
+                          due_at=now + GRACE, now=now)
+    return list(zip(ids, journal.calls, strict=True))
 
 
 async def send_one(request: BaseRequest, base_url: str, call: Call
@@ -63,21 +62,65 @@ async def send_one(request: BaseRequest, base_url: str, call: Call
     return "sent", message_id, None, None
 
 
-async def send_all(db: Database, request: BaseRequest, base_url: str, stored: Stored,
-                   now: datetime) -> None:
-    """Sends the update's replies in order and records how each went, in one write."""
-    if not stored:
-        return
-    finished, waiting = [], []
-    for row_id, call in stored:
-        status, message_id, error, retry = await send_one(request, base_url, call)
-        if status == "pending":
-            waiting.append((row_id, error, retry or 1.0))
-            continue
-        finished.append((row_id, call.ref, status, message_id))
-        if status != "sent":
-            log.info("a reply (%s) ended %s: %s", call.endpoint, status, error)
-    async with db.tx() as conn:
-        await store.done(conn, finished)
-        for row_id, error, retry in waiting:
-            await store.later(conn, row_id, now + timedelta(seconds=retry), error or "")
+class Lanes:
+    """Sends each update's replies in the background, in order per chat, so that handling the
+    next update never waits for Telegram's answer to the last one. What was sent is forgotten
+    in batches (one write for many replies); a crash before that write means those replies
+    go out again at the next start, never that they are lost."""
+
+    FLUSH_DELAY = 0.02
+    AT_ONCE = 8  # requests in flight: beyond this, the HTTP pool only spends time queueing
+
+    def __init__(self, db: Database, request: BaseRequest, base_url: Callable[[], str],
+                 clock: Callable[[], datetime]) -> None:
+        self.db, self.request, self.base_url, self.clock = db, request, base_url, clock
+        self._tails: dict[int, asyncio.Task] = {}
+        self._finished: list[tuple[int, str | None, str, int | None]] = []
+        self._waiting: list[tuple[int, str, float]] = []
+        self._flush: asyncio.Task | None = None
+        self._slots = asyncio.Semaphore(self.AT_ONCE)
+
+    def submit(self, chat_id: int, stored: Stored) -> None:
+        if not stored:
+            return
+        task = asyncio.create_task(self._send(self._tails.get(chat_id), stored))
+        self._tails[chat_id] = task
+        task.add_done_callback(lambda done: self._tails.pop(chat_id, None)
+                               if self._tails.get(chat_id) is done else None)
+
+    async def _send(self, before: asyncio.Task | None, stored: Stored) -> None:
+        if before is not None:
+            await asyncio.wait([before])  # this chat's earlier replies first
+        for row_id, call in stored:
+            async with self._slots:
+                status, message_id, error, retry = await send_one(self.request, self.base_url(),
+                                                                  call)
+            if status == "pending":
+                self._waiting.append((row_id, error or "", retry or 1.0))
+                continue
+            self._finished.append((row_id, call.ref, status, message_id))
+            if status != "sent":
+                log.info("a reply (%s) ended %s: %s", call.endpoint, status, error)
+        if self._flush is None or self._flush.done():
+            self._flush = asyncio.create_task(self._flush_soon())
+
+    async def _flush_soon(self) -> None:
+        await asyncio.sleep(self.FLUSH_DELAY)  # let more replies join the same write
+        await self.flush()
+
+    async def flush(self) -> None:
+        finished, waiting = self._finished, self._waiting
+        if not finished and not waiting:
+            return
+        self._finished, self._waiting = [], []
+        now = self.clock()
+        async with self.db.tx() as conn:
+            await store.done(conn, finished)
+            for row_id, error, retry in waiting:
+                await store.later(conn, row_id, now + timedelta(seconds=retry), error)
+
+    async def settle(self) -> None:
+        """Waits until every reply handed over was sent and recorded (tests, shutdown)."""
+        while self._tails:
+            await asyncio.wait(list(self._tails.values()))
+        await self.flush()  # now, not after the delay

@@ -12,13 +12,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import aiosqlite
-
 from bot import access
 from bot.access import Role
 from bot.services.request import Request
 from bot.storage import people as store
 from bot.storage.people import Person
+from bot.storage.sqlite import Connection
 
 KINDS: dict[Role, tuple[str, ...]] = {
     Role.TRAINER: ("everyone", "organisers", "cohort", "circle", "list"),
@@ -64,7 +63,7 @@ async def organisers(req: Request) -> list[Person]:
 
 
 # Inside another service's transaction --------------------------------------------------------
-async def _candidates(conn: aiosqlite.Connection, role: str | None, creator: Person
+async def _candidates(conn: Connection, role: str | None, creator: Person
                       ) -> list[Person]:
     if access.is_organiser(role):
         return await store.audience(conn, "circle", creator.id)
@@ -72,11 +71,11 @@ async def _candidates(conn: aiosqlite.Connection, role: str | None, creator: Per
             if p.role in (Role.ORGANISER, Role.TRAINER) and p.id != creator.id]
 
 
-async def _organisers(conn: aiosqlite.Connection) -> list[Person]:
+async def _organisers(conn: Connection) -> list[Person]:
     return await store.audience(conn, "organisers", None)
 
 
-async def _check(conn: aiosqlite.Connection, role: str | None, creator: Person,
+async def _check(conn: Connection, role: str | None, creator: Person,
                  audience: Audience) -> None:
     """Raises AccessDenied unless this person may address this audience (ids are untrusted)."""
     if audience.kind not in kinds_for(role):
@@ -93,7 +92,7 @@ async def _check(conn: aiosqlite.Connection, role: str | None, creator: Person,
             raise access.AccessDenied("picked someone outside your reach")
 
 
-async def _members(conn: aiosqlite.Connection, audience: Audience, creator_id: int | None
+async def _members(conn: Connection, audience: Audience, creator_id: int | None
                    ) -> list[Person]:
     """The reachable people of an audience."""
     if audience.kind == "list":

@@ -10,8 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 
-import aiosqlite
-
 from bot import access
 from bot.services import audiences, notices
 from bot.services.audiences import Audience
@@ -28,6 +26,7 @@ from bot.storage import audit, outbox, people
 from bot.storage import events as store
 from bot.storage.events import Event
 from bot.storage.people import Person
+from bot.storage.sqlite import Connection
 
 PLAN_DAYS = 60
 TRAINER_KINDS = ("training", "preparation", "return", "consultation", "sounding_board",
@@ -69,7 +68,7 @@ def check_draft(role: str | None, draft: Draft) -> None:
         raise ValueError("bad reminders or times")
 
 
-async def _members(conn: aiosqlite.Connection, event: Event) -> list[Person]:
+async def _members(conn: Connection, event: Event) -> list[Person]:
     audience = Audience(event.audience, event.audience_ref,
                         await store.member_ids(conn, event.id))
     return await audiences._members(conn, audience, event.created_by)
@@ -91,7 +90,7 @@ async def create(req: Request, draft: Draft) -> Event:
     return event
 
 
-async def _plan_event(conn: aiosqlite.Connection, event: Event, now: datetime, tz: tzinfo) -> None:
+async def _plan_event(conn: Connection, event: Event, now: datetime, tz: tzinfo) -> None:
     skipped = await store.skipped_dates(conn, event.id)
     for occ in _occurrences(event, tz, skipped, now, now + timedelta(days=PLAN_DAYS)):
         for rule in event.reminders:
@@ -146,7 +145,7 @@ async def send_due(req: Request) -> int:
     return queued
 
 
-async def _event_for(conn: aiosqlite.Connection, person: Person, event_id: int) -> Event:
+async def _event_for(conn: Connection, person: Person, event_id: int) -> Event:
     event = await store.by_id(conn, event_id)
     if event is None:
         raise NotInAudience("no such event")
@@ -191,7 +190,7 @@ def _may_manage(person: Person, role: str | None, event: Event) -> bool:
         "table_session"))
 
 
-async def _managed_event(conn: aiosqlite.Connection, person: Person, role: str | None,
+async def _managed_event(conn: Connection, person: Person, role: str | None,
                          event_id: int) -> Event:
     """The event, if this person may change it and it still takes place."""
     event = await store.by_id(conn, event_id)
@@ -200,7 +199,7 @@ async def _managed_event(conn: aiosqlite.Connection, person: Person, role: str |
     return event
 
 
-async def _announce(conn: aiosqlite.Connection, req: Request, recipients: list[Person],
+async def _announce(conn: Connection, req: Request, recipients: list[Person],
                     ref: str, render) -> None:
     """Queues one announcement per person, rendered in their language by ``render(t)``."""
     for person in recipients:
@@ -311,7 +310,7 @@ async def past_occurrences(req: Request, days: int = 14) -> list[tuple[Event, da
     return sorted(found, key=lambda item: item[1], reverse=True)
 
 
-async def _sheet_event(conn: aiosqlite.Connection, req: Request, event_id: int) -> Event:
+async def _sheet_event(conn: Connection, req: Request, event_id: int) -> Event:
     event = await store.by_id(conn, event_id)
     if event is None or not _may_manage(req.me, req.role, event):
         raise access.AccessDenied("not your event")

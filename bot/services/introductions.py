@@ -11,8 +11,6 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-import aiosqlite
-
 from bot import access
 from bot.services import categories as grid
 from bot.services import matching, notices
@@ -24,6 +22,7 @@ from bot.storage import items as item_store
 from bot.storage import matches as store
 from bot.storage.items import Item
 from bot.storage.people import Person
+from bot.storage.sqlite import Connection
 
 
 class MatchGone(Exception):
@@ -67,7 +66,7 @@ async def suggestions(req: Request, limit: int = 5) -> list[Suggestion]:
     return matching.suggest(needs, offers, now=now, seen=seen, limit=limit)
 
 
-async def _pair(conn: aiosqlite.Connection, organiser: Person, need_id: int, offer_id: int
+async def _pair(conn: Connection, organiser: Person, need_id: int, offer_id: int
                 ) -> Pair:
     need, offer = await item_store.by_id(conn, need_id), await item_store.by_id(conn, offer_id)
     if need is None or offer is None or need.kind != "need" or offer.kind != "offer":
@@ -177,7 +176,7 @@ async def answer(req: Request, match_id: int, yes: bool) -> str:
     return "agreed"
 
 
-async def _tell_organiser(conn: aiosqlite.Connection, req: Request, match,
+async def _tell_organiser(conn: Connection, req: Request, match,
                           items: tuple[Item, Item], *, agreed: bool) -> None:
     need, offer = items
     now = req.now

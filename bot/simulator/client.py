@@ -57,8 +57,16 @@ class SimulatedUser:
         return Update.de_json({"update_id": next(_update_ids), **payload}, self.app.bot)
 
     async def _process(self, payload: dict[str, Any]) -> list[SentMessage]:
+        return await self._handle(self._update(payload))
+
+    async def _handle(self, update: Update) -> list[SentMessage]:
+        """Handles the update and waits until the bot's answers to it arrived, as a person
+        waits for the phone."""
         before = len(self.inbox)
-        await self.app.process_update(self._update(payload))
+        await self.app.process_update(update)
+        settle = getattr(self.app, "settle", None)
+        if settle is not None:
+            await settle()
         return self.inbox[before:]
 
     def text_update(self, text: str) -> Update:
@@ -70,9 +78,7 @@ class SimulatedUser:
         return self._update({"message": self._message(**content)})
 
     async def send(self, text: str) -> list[SentMessage]:
-        before = len(self.inbox)
-        await self.app.process_update(self.text_update(text))
-        return self.inbox[before:]
+        return await self._handle(self.text_update(text))
 
     async def send_voice(self, duration: int = 5) -> list[SentMessage]:
         n = next(_message_ids)

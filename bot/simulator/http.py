@@ -146,6 +146,7 @@ class Pushed:
     chat_id: int
     kind: str  # text, callback, voice, photo, location
     data: str  # the text, or the callback data
+    query_id: str | None = None  # a tap's callback query, to see whether it was ever answered
 
 
 class _Chat:
@@ -299,7 +300,7 @@ class BotApiEmulator:
             self._queries[query_id] = _Query(chat_id, time.monotonic())
             query = {"id": query_id, "from": user, "message": echoed,
                      "chat_instance": chat.instance, "data": data}
-            return self._enqueue(chat, "callback", data, {"callback_query": query})
+            return self._enqueue(chat, "callback", data, {"callback_query": query}, query_id)
 
     def _push_message(self, user: dict, kind: str, data: str, content: dict) -> Pushed:
         with self._lock:
@@ -309,10 +310,12 @@ class BotApiEmulator:
                                 "type": "private"}, **content}
             return self._enqueue(chat, kind, data, {"message": message})
 
-    def _enqueue(self, chat: _Chat, kind: str, data: str, body: dict) -> Pushed:
+    def _enqueue(self, chat: _Chat, kind: str, data: str, body: dict,
+                 query_id: str | None = None) -> Pushed:
         update_id = next(self._update_ids)
         self._pending.append({"update_id": update_id, **body})
-        pushed = Pushed(update_id, next(self._seq), time.time(), chat.chat_id, kind, data)
+        pushed = Pushed(update_id, next(self._seq), time.time(), chat.chat_id, kind, data,
+                        query_id)
         chat.pushed.append(pushed)
         self._updates_changed.notify_all()
         return pushed
@@ -333,6 +336,12 @@ class BotApiEmulator:
         with self._lock:
             chat = self._chats.get(chat_id)
             return list(chat.pushed) if chat else []
+
+    def answered(self, query_id: str) -> bool:
+        """Whether the bot ever answered this tap (late answers count)."""
+        with self._lock:
+            query = self._queries.get(query_id)
+            return query is not None and query.answered
 
     def chat_ids(self) -> list[int]:
         with self._lock:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import aiosqlite
+from bot.storage.sqlite import Connection
 
 
 async def record(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     *,
     now: datetime,
     actor_id: int | None,

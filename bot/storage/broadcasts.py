@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-import aiosqlite
+from bot.storage.sqlite import Connection
 
 
 @dataclass(frozen=True)
@@ -22,7 +22,7 @@ class Broadcast:
     sender_language: str | None = None
 
 
-async def insert(conn: aiosqlite.Connection, *, created_by: int, audience: str, total: int,
+async def insert(conn: Connection, *, created_by: int, audience: str, total: int,
                  status_chat_id: int, now: datetime) -> int:
     cur = await conn.execute(
         "INSERT INTO broadcast (created_by, audience, total, status_chat_id, created_at)"
@@ -30,33 +30,33 @@ async def insert(conn: aiosqlite.Connection, *, created_by: int, audience: str, 
     return cur.lastrowid
 
 
-async def set_status_message(conn: aiosqlite.Connection, broadcast_id: int,
+async def set_status_message(conn: Connection, broadcast_id: int,
                              message_id: int) -> None:
     await conn.execute("UPDATE broadcast SET status_message_id = ? WHERE id = ?",
                        (message_id, broadcast_id))
 
 
-async def sending(conn: aiosqlite.Connection) -> list[Broadcast]:
+async def sending(conn: Connection) -> list[Broadcast]:
     rows = await conn.execute_fetchall(
         "SELECT b.*, p.language AS sender_language FROM broadcast b"
         " LEFT JOIN person p ON p.id = b.created_by WHERE b.status = 'sending'")
     return [Broadcast(**dict(r)) for r in rows]
 
 
-async def finish(conn: aiosqlite.Connection, broadcast_id: int, now: datetime) -> bool:
+async def finish(conn: Connection, broadcast_id: int, now: datetime) -> bool:
     cur = await conn.execute("UPDATE broadcast SET status = 'done', finished_at = ? WHERE id = ?"
                              " AND status = 'sending'", (now.isoformat(), broadcast_id))
     return cur.rowcount == 1
 
 
-async def by_id(conn: aiosqlite.Connection, broadcast_id: int) -> Broadcast | None:
+async def by_id(conn: Connection, broadcast_id: int) -> Broadcast | None:
     row = await (await conn.execute(
         "SELECT b.*, p.language AS sender_language FROM broadcast b"
         " LEFT JOIN person p ON p.id = b.created_by WHERE b.id = ?", (broadcast_id,))).fetchone()
     return None if row is None else Broadcast(**dict(row))
 
 
-async def names_by_status(conn: aiosqlite.Connection, ref: str, status: str) -> list[str]:
+async def names_by_status(conn: Connection, ref: str, status: str) -> list[str]:
     """First names of the recipients of a broadcast whose copy ended in ``status``."""
     rows = await conn.execute_fetchall(
         "SELECT p.display_name FROM outbox o JOIN person p ON p.id = o.person_id"
@@ -64,7 +64,7 @@ async def names_by_status(conn: aiosqlite.Connection, ref: str, status: str) -> 
     return [r[0] for r in rows]
 
 
-async def send_again(conn: aiosqlite.Connection, broadcast_id: int, ref: str,
+async def send_again(conn: Connection, broadcast_id: int, ref: str,
                      now: datetime) -> int:
     """Copies that provably never arrived (failed, or cancelled behind a block) wait again; the
     broadcast counts up anew. Unknown copies are left alone: they may have arrived."""

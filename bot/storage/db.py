@@ -1,4 +1,4 @@
-"""One aiosqlite connection per process, serialised by a lock so transactions never interleave.
+"""One SQLite connection per process, serialised by a lock so transactions never interleave.
 
 ``unit()`` is the transaction of one whole update: everything the handlers write (domain rows
 through the services' ``tx()``, the person's draft and step through persistence, the inbox
@@ -16,7 +16,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-import aiosqlite
+from bot.storage.sqlite import Connection
 
 PRAGMAS = (
     "PRAGMA journal_mode=WAL",
@@ -36,14 +36,13 @@ class Database:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._conn: aiosqlite.Connection | None = None
+        self._conn: Connection | None = None
         self._lock = asyncio.Lock()
         self._savepoints = itertools.count(1)
 
     async def open(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._conn = await aiosqlite.connect(self.path, isolation_level=None)
-        self._conn.row_factory = aiosqlite.Row
+        self._conn = Connection(self.path)
         for pragma in PRAGMAS:
             await self._conn.execute(pragma)
 
@@ -53,7 +52,7 @@ class Database:
             self._conn = None
 
     @property
-    def conn(self) -> aiosqlite.Connection:
+    def conn(self) -> Connection:
         if self._conn is None:
             raise RuntimeError("database is not open")
         return self._conn
@@ -62,7 +61,7 @@ class Database:
         return _in_unit.get() == (self, asyncio.current_task())
 
     @asynccontextmanager
-    async def unit(self) -> AsyncIterator[aiosqlite.Connection]:
+    async def unit(self) -> AsyncIterator[Connection]:
         """The one transaction of an update: BEGIN IMMEDIATE … COMMIT (ROLLBACK on error)."""
         if self.in_unit():
             raise RuntimeError("units do not nest")
@@ -79,7 +78,7 @@ class Database:
             await self.conn.execute("COMMIT")
 
     @asynccontextmanager
-    async def tx(self) -> AsyncIterator[aiosqlite.Connection]:
+    async def tx(self) -> AsyncIterator[Connection]:
         """One write transaction (BEGIN IMMEDIATE … COMMIT, ROLLBACK on error); inside a unit,
         a savepoint of it."""
         if self.in_unit():
@@ -103,7 +102,7 @@ class Database:
             await self.conn.execute("COMMIT")
 
     @asynccontextmanager
-    async def read(self) -> AsyncIterator[aiosqlite.Connection]:
+    async def read(self) -> AsyncIterator[Connection]:
         """Exclusive access for reads, so they never see half of someone else's transaction."""
         if self.in_unit():
             yield self.conn

@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime
 
-import aiosqlite
+from bot.storage.sqlite import Connection, Row
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,7 @@ class Event:
     created_at: str
 
 
-def _event(row: aiosqlite.Row | None) -> Event | None:
+def _event(row: Row | None) -> Event | None:
     if row is None:
         return None
     data = dict(row)
@@ -40,7 +40,7 @@ def _event(row: aiosqlite.Row | None) -> Event | None:
     return Event(**data)
 
 
-async def insert(conn: aiosqlite.Connection, *, kind: str, title: str, place: str,
+async def insert(conn: Connection, *, kind: str, title: str, place: str,
                  starts_at: datetime, ends_at: datetime, weekly: bool, audience: str,
                  audience_ref: int | None, members: tuple[int, ...],
                  reminders: tuple[str, ...], created_by: int, now: datetime) -> Event:
@@ -57,30 +57,30 @@ async def insert(conn: aiosqlite.Connection, *, kind: str, title: str, place: st
     return event
 
 
-async def by_id(conn: aiosqlite.Connection, event_id: int) -> Event | None:
+async def by_id(conn: Connection, event_id: int) -> Event | None:
     cur = await conn.execute("SELECT * FROM event WHERE id = ?", (event_id,))
     return _event(await cur.fetchone())
 
 
-async def active(conn: aiosqlite.Connection) -> list[Event]:
+async def active(conn: Connection) -> list[Event]:
     rows = await conn.execute_fetchall("SELECT * FROM event WHERE cancelled_at IS NULL")
     return [e for e in (_event(r) for r in rows) if e is not None]
 
 
-async def by_creator(conn: aiosqlite.Connection, person_id: int) -> list[Event]:
+async def by_creator(conn: Connection, person_id: int) -> list[Event]:
     rows = await conn.execute_fetchall(
         "SELECT * FROM event WHERE created_by = ? AND cancelled_at IS NULL ORDER BY starts_at",
         (person_id,))
     return [e for e in (_event(r) for r in rows) if e is not None]
 
 
-async def skipped_dates(conn: aiosqlite.Connection, event_id: int) -> set[date]:
+async def skipped_dates(conn: Connection, event_id: int) -> set[date]:
     rows = await conn.execute_fetchall(
         "SELECT occurs_on FROM event_skip WHERE event_id = ?", (event_id,))
     return {date.fromisoformat(r[0]) for r in rows}
 
 
-async def cancel(conn: aiosqlite.Connection, event_id: int, now: datetime) -> bool:
+async def cancel(conn: Connection, event_id: int, now: datetime) -> bool:
     cur = await conn.execute("UPDATE event SET cancelled_at = ? WHERE id = ? AND cancelled_at"
                              " IS NULL", (now.isoformat(), event_id))
     await conn.execute("UPDATE reminder SET status = 'cancelled' WHERE event_id = ?"
@@ -88,7 +88,7 @@ async def cancel(conn: aiosqlite.Connection, event_id: int, now: datetime) -> bo
     return cur.rowcount == 1
 
 
-async def skip_date(conn: aiosqlite.Connection, event_id: int, day: date,
+async def skip_date(conn: Connection, event_id: int, day: date,
                     occurrence_start: datetime) -> None:
     await conn.execute("INSERT OR IGNORE INTO event_skip (event_id, occurs_on) VALUES (?, ?)",
                        (event_id, day.isoformat()))
@@ -97,7 +97,7 @@ async def skip_date(conn: aiosqlite.Connection, event_id: int, day: date,
                        (event_id, occurrence_start.isoformat()))
 
 
-async def move(conn: aiosqlite.Connection, event_id: int, starts_at: datetime,
+async def move(conn: Connection, event_id: int, starts_at: datetime,
                ends_at: datetime) -> None:
     await conn.execute("UPDATE event SET starts_at = ?, ends_at = ? WHERE id = ?",
                        (starts_at.isoformat(), ends_at.isoformat(), event_id))
@@ -106,28 +106,28 @@ async def move(conn: aiosqlite.Connection, event_id: int, starts_at: datetime,
 
 
 # reminders ----------------------------------------------------------------------------------
-async def plan_reminder(conn: aiosqlite.Connection, event_id: int, occurrence_start: datetime,
+async def plan_reminder(conn: Connection, event_id: int, occurrence_start: datetime,
                         remind_at: datetime) -> None:
     await conn.execute(
         "INSERT OR IGNORE INTO reminder (event_id, occurrence_start, remind_at) VALUES (?, ?, ?)",
         (event_id, occurrence_start.isoformat(), remind_at.isoformat()))
 
 
-async def due_reminders(conn: aiosqlite.Connection, now: datetime) -> list[tuple[int, int, str]]:
+async def due_reminders(conn: Connection, now: datetime) -> list[tuple[int, int, str]]:
     rows = await conn.execute_fetchall(
         "SELECT id, event_id, occurrence_start FROM reminder WHERE status = 'planned'"
         " AND remind_at <= ? ORDER BY remind_at, id", (now.isoformat(),))
     return [(r[0], r[1], r[2]) for r in rows]
 
 
-async def set_reminder_status(conn: aiosqlite.Connection, reminder_id: int, status: str) -> bool:
+async def set_reminder_status(conn: Connection, reminder_id: int, status: str) -> bool:
     cur = await conn.execute("UPDATE reminder SET status = ? WHERE id = ? AND status = 'planned'",
                              (status, reminder_id))
     return cur.rowcount == 1
 
 
 # answers and attendance -----------------------------------------------------------------------
-async def upsert_rsvp(conn: aiosqlite.Connection, *, event_id: int, occurrence_start: str,
+async def upsert_rsvp(conn: Connection, *, event_id: int, occurrence_start: str,
                       person_id: int, answer: str, reason: str | None, now: datetime) -> bool:
     """Records an answer; False when exactly this answer was already recorded."""
     cur = await conn.execute(
@@ -145,14 +145,14 @@ async def upsert_rsvp(conn: aiosqlite.Connection, *, event_id: int, occurrence_s
     return True
 
 
-async def declined(conn: aiosqlite.Connection, event_id: int, occurrence_start: str) -> set[int]:
+async def declined(conn: Connection, event_id: int, occurrence_start: str) -> set[int]:
     rows = await conn.execute_fetchall(
         "SELECT person_id FROM rsvp WHERE event_id = ? AND occurrence_start = ? AND answer = 'no'",
         (event_id, occurrence_start))
     return {r[0] for r in rows}
 
 
-async def set_attendance(conn: aiosqlite.Connection, *, event_id: int, occurrence_start: str,
+async def set_attendance(conn: Connection, *, event_id: int, occurrence_start: str,
                          present: dict[int, bool], recorded_by: int, now: datetime) -> None:
     for person_id, here in present.items():
         await conn.execute(
@@ -163,7 +163,7 @@ async def set_attendance(conn: aiosqlite.Connection, *, event_id: int, occurrenc
             (event_id, occurrence_start, person_id, int(here), recorded_by, now.isoformat()))
 
 
-async def attendance_of(conn: aiosqlite.Connection, event_id: int,
+async def attendance_of(conn: Connection, event_id: int,
                         occurrence_start: str) -> dict[int, bool]:
     rows = await conn.execute_fetchall(
         "SELECT person_id, present FROM attendance WHERE event_id = ? AND occurrence_start = ?",
@@ -171,14 +171,14 @@ async def attendance_of(conn: aiosqlite.Connection, event_id: int,
     return {r[0]: bool(r[1]) for r in rows}
 
 
-async def missed_training_days(conn: aiosqlite.Connection, person_id: int) -> int:
+async def missed_training_days(conn: Connection, person_id: int) -> int:
     cur = await conn.execute(
         "SELECT count(*) FROM attendance a JOIN event e ON e.id = a.event_id"
         " WHERE a.person_id = ? AND a.present = 0 AND e.kind = 'training'", (person_id,))
     return int((await cur.fetchone())[0])
 
 
-async def member_ids(conn: aiosqlite.Connection, event_id: int) -> tuple[int, ...]:
+async def member_ids(conn: Connection, event_id: int) -> tuple[int, ...]:
     rows = await conn.execute_fetchall(
         "SELECT person_id FROM event_member WHERE event_id = ? ORDER BY person_id", (event_id,))
     return tuple(r[0] for r in rows)

@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-import aiosqlite
-
 from bot.access import Role
+from bot.storage.sqlite import Connection, Row
 
 
 @dataclass(frozen=True)
@@ -23,7 +22,7 @@ class Invite:
     created_at: str
 
 
-def _invite(row: aiosqlite.Row | None) -> Invite | None:
+def _invite(row: Row | None) -> Invite | None:
     if row is None:
         return None
     data = dict(row)
@@ -32,7 +31,7 @@ def _invite(row: aiosqlite.Row | None) -> Invite | None:
 
 
 async def insert(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     *,
     code: str,
     role: Role,
@@ -51,18 +50,18 @@ async def insert(
     return invite
 
 
-async def by_id(conn: aiosqlite.Connection, invite_id: int) -> Invite | None:
+async def by_id(conn: Connection, invite_id: int) -> Invite | None:
     cur = await conn.execute("SELECT * FROM invite WHERE id = ?", (invite_id,))
     return _invite(await cur.fetchone())
 
 
-async def by_code(conn: aiosqlite.Connection, code: str) -> Invite | None:
+async def by_code(conn: Connection, code: str) -> Invite | None:
     cur = await conn.execute("SELECT * FROM invite WHERE code = ?", (code,))
     return _invite(await cur.fetchone())
 
 
 async def active_by_creator(
-    conn: aiosqlite.Connection, created_by: int, now: datetime
+    conn: Connection, created_by: int, now: datetime
 ) -> list[Invite]:
     rows = await conn.execute_fetchall(
         "SELECT * FROM invite WHERE created_by = ? AND revoked_at IS NULL AND expires_at > ?"
@@ -72,7 +71,7 @@ async def active_by_creator(
     return [Invite(**dict(r)) for r in rows]
 
 
-async def take_use(conn: aiosqlite.Connection, invite_id: int, now: datetime) -> bool:
+async def take_use(conn: Connection, invite_id: int, now: datetime) -> bool:
     """Counts one use if the invite is still valid; False when someone else got the last one."""
     cur = await conn.execute(
         "UPDATE invite SET uses = uses + 1 WHERE id = ? AND revoked_at IS NULL"
@@ -82,7 +81,7 @@ async def take_use(conn: aiosqlite.Connection, invite_id: int, now: datetime) ->
     return cur.rowcount == 1
 
 
-async def revoke(conn: aiosqlite.Connection, invite_id: int, now: datetime) -> bool:
+async def revoke(conn: Connection, invite_id: int, now: datetime) -> bool:
     cur = await conn.execute(
         "UPDATE invite SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
         (now.isoformat(), invite_id),

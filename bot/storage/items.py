@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-import aiosqlite
-
 from bot.access import Role
+from bot.storage.sqlite import Connection
 
 
 @dataclass(frozen=True)
@@ -33,13 +32,13 @@ class Item:
     updated_at: str
 
 
-async def categories(conn: aiosqlite.Connection) -> list[Category]:
+async def categories(conn: Connection) -> list[Category]:
     rows = await conn.execute_fetchall(
         "SELECT code, emoji FROM category WHERE active = 1 ORDER BY position")
     return [Category(r[0], r[1]) for r in rows]
 
 
-async def insert(conn: aiosqlite.Connection, *, person_id: int, kind: str, category: str,
+async def insert(conn: Connection, *, person_id: int, kind: str, category: str,
                  text: str, voice_file_id: str | None, voice_seconds: int | None,
                  entered_by: int, now: datetime) -> int:
     cur = await conn.execute(
@@ -50,13 +49,13 @@ async def insert(conn: aiosqlite.Connection, *, person_id: int, kind: str, categ
     return cur.lastrowid
 
 
-async def by_id(conn: aiosqlite.Connection, item_id: int) -> Item | None:
+async def by_id(conn: Connection, item_id: int) -> Item | None:
     cur = await conn.execute("SELECT * FROM item WHERE id = ?", (item_id,))
     row = await cur.fetchone()
     return None if row is None else Item(**dict(row))
 
 
-async def of_person(conn: aiosqlite.Connection, person_id: int, *, live_only: bool = True
+async def of_person(conn: Connection, person_id: int, *, live_only: bool = True
                     ) -> list[Item]:
     where = " AND status IN ('open', 'matched', 'referred')" if live_only else ""
     rows = await conn.execute_fetchall(
@@ -65,13 +64,13 @@ async def of_person(conn: aiosqlite.Connection, person_id: int, *, live_only: bo
     return [Item(**dict(r)) for r in rows]
 
 
-async def set_status(conn: aiosqlite.Connection, item_id: int, status: str,
+async def set_status(conn: Connection, item_id: int, status: str,
                      now: datetime) -> None:
     await conn.execute("UPDATE item SET status = ?, updated_at = ? WHERE id = ?",
                        (status, now.isoformat(), item_id))
 
 
-async def set_detail(conn: aiosqlite.Connection, item_id: int, *, text: str,
+async def set_detail(conn: Connection, item_id: int, *, text: str,
                      voice_file_id: str | None, voice_seconds: int | None,
                      now: datetime) -> None:
     await conn.execute(
@@ -79,7 +78,7 @@ async def set_detail(conn: aiosqlite.Connection, item_id: int, *, text: str,
         " WHERE id = ?", (text, voice_file_id, voice_seconds, now.isoformat(), item_id))
 
 
-async def of_circle(conn: aiosqlite.Connection, organiser_id: int) -> list[tuple[Item, str, str]]:
+async def of_circle(conn: Connection, organiser_id: int) -> list[tuple[Item, str, str]]:
     """Open items of the residents an organiser invited: (item, first name, language)."""
     rows = await conn.execute_fetchall(
         "SELECT i.*, p.display_name AS _name, p.language AS _language FROM item i"
@@ -94,7 +93,7 @@ async def of_circle(conn: aiosqlite.Connection, organiser_id: int) -> list[tuple
     return result
 
 
-async def new_in_circle(conn: aiosqlite.Connection, organiser_id: int, since: str
+async def new_in_circle(conn: Connection, organiser_id: int, since: str
                         ) -> list[tuple[str, str]]:
     rows = await conn.execute_fetchall(
         "SELECT i.kind, i.category FROM item i JOIN person p ON p.id = i.person_id"
@@ -103,7 +102,7 @@ async def new_in_circle(conn: aiosqlite.Connection, organiser_id: int, since: st
     return [(r[0], r[1]) for r in rows]
 
 
-async def counts(conn: aiosqlite.Connection) -> list[tuple[str | None, str, str, int]]:
+async def counts(conn: Connection) -> list[tuple[str | None, str, str, int]]:
     """Open items per organiser (name), kind and category: what a trainer may see."""
     rows = await conn.execute_fetchall(
         "SELECT o.display_name, i.kind, i.category, count(*) FROM item i"
@@ -113,7 +112,7 @@ async def counts(conn: aiosqlite.Connection) -> list[tuple[str | None, str, str,
     return [(r[0], r[1], r[2], r[3]) for r in rows]
 
 
-async def open_need_categories(conn: aiosqlite.Connection) -> set[str]:
+async def open_need_categories(conn: Connection) -> set[str]:
     """The categories that have at least one open need."""
     rows = await conn.execute_fetchall(
         "SELECT DISTINCT category FROM item WHERE kind = 'need' AND status = 'open'")
@@ -121,14 +120,14 @@ async def open_need_categories(conn: aiosqlite.Connection) -> set[str]:
 
 
 # digests ---------------------------------------------------------------------------------------
-async def digest_since(conn: aiosqlite.Connection, person_id: int, default: str) -> str:
+async def digest_since(conn: Connection, person_id: int, default: str) -> str:
     cur = await conn.execute("SELECT last_at FROM digest_state WHERE person_id = ?",
                              (person_id,))
     row = await cur.fetchone()
     return row[0] if row else default
 
 
-async def set_digest(conn: aiosqlite.Connection, person_id: int, at: datetime) -> None:
+async def set_digest(conn: Connection, person_id: int, at: datetime) -> None:
     await conn.execute(
         "INSERT INTO digest_state (person_id, last_at) VALUES (?, ?)"
         " ON CONFLICT (person_id) DO UPDATE SET last_at = excluded.last_at",

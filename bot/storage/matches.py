@@ -6,9 +6,8 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
-import aiosqlite
-
 from bot.access import Role
+from bot.storage.sqlite import Connection
 
 
 @dataclass(frozen=True)
@@ -32,7 +31,7 @@ _CANDIDATES = (
     " AND p.role = :resident_role AND i.kind = :kind AND i.status = 'open'")
 
 
-async def open_candidates(conn: aiosqlite.Connection, organiser_id: int, kind: str,
+async def open_candidates(conn: Connection, organiser_id: int, kind: str,
                           newest: int | None = None) -> list[tuple[int, int, str, str, str]]:
     """(item id, person id, category, language, created_at) of open items in a circle;
     ``newest`` keeps only that many, most recent first."""
@@ -43,7 +42,7 @@ async def open_candidates(conn: aiosqlite.Connection, organiser_id: int, kind: s
     return [tuple(r) for r in rows]
 
 
-async def newest_offers_per_category(conn: aiosqlite.Connection, organiser_id: int,
+async def newest_offers_per_category(conn: Connection, organiser_id: int,
                                      categories: list[str], per_category: int
                                      ) -> list[tuple[int, int, str, str, str]]:
     """The ``per_category`` newest open offers of each category in a circle (one query; each
@@ -61,7 +60,7 @@ async def newest_offers_per_category(conn: aiosqlite.Connection, organiser_id: i
     return [tuple(r) for r in rows]
 
 
-async def open_per_giver(conn: aiosqlite.Connection, organiser_id: int) -> dict[int, int]:
+async def open_per_giver(conn: Connection, organiser_id: int) -> dict[int, int]:
     rows = await conn.execute_fetchall(
         "SELECT o.person_id, count(*) FROM match m JOIN item o ON o.id = m.offer_id"
         " WHERE m.organiser_id = ? AND m.status IN ('introduced', 'agreed')"
@@ -69,13 +68,13 @@ async def open_per_giver(conn: aiosqlite.Connection, organiser_id: int) -> dict[
     return {r[0]: r[1] for r in rows}
 
 
-async def known_pairs(conn: aiosqlite.Connection, organiser_id: int) -> set[tuple[int, int]]:
+async def known_pairs(conn: Connection, organiser_id: int) -> set[tuple[int, int]]:
     rows = await conn.execute_fetchall(
         "SELECT need_id, offer_id FROM match WHERE organiser_id = ?", (organiser_id,))
     return {(r[0], r[1]) for r in rows}
 
 
-async def insert(conn: aiosqlite.Connection, *, need_id: int, offer_id: int, status: str,
+async def insert(conn: Connection, *, need_id: int, offer_id: int, status: str,
                  organiser_id: int, now: datetime) -> int | None:
     """The new match id, or None when this pair already has a match (a double tap)."""
     try:
@@ -89,26 +88,26 @@ async def insert(conn: aiosqlite.Connection, *, need_id: int, offer_id: int, sta
     return cur.lastrowid
 
 
-async def history(conn: aiosqlite.Connection, match_id: int, actor_id: int | None, status: str,
+async def history(conn: Connection, match_id: int, actor_id: int | None, status: str,
                   now: datetime) -> None:
     await conn.execute("INSERT INTO match_history (match_id, at, actor_id, status)"
                        " VALUES (?, ?, ?, ?)", (match_id, now.isoformat(), actor_id, status))
 
 
-async def by_id(conn: aiosqlite.Connection, match_id: int) -> Match | None:
+async def by_id(conn: Connection, match_id: int) -> Match | None:
     cur = await conn.execute("SELECT * FROM match WHERE id = ?", (match_id,))
     row = await cur.fetchone()
     return None if row is None else Match(**dict(row))
 
 
-async def set_answer(conn: aiosqlite.Connection, match_id: int, side: str, answer: str,
+async def set_answer(conn: Connection, match_id: int, side: str, answer: str,
                      now: datetime) -> None:
     column = {"need": "need_answer", "offer": "offer_answer"}[side]
     await conn.execute(f"UPDATE match SET {column} = ?, updated_at = ? WHERE id = ?",
                        (answer, now.isoformat(), match_id))
 
 
-async def set_status(conn: aiosqlite.Connection, match_id: int, status: str, actor_id: int | None,
+async def set_status(conn: Connection, match_id: int, status: str, actor_id: int | None,
                      now: datetime, *, follow_up_at: datetime | None = None) -> None:
     await conn.execute(
         "UPDATE match SET status = ?, updated_at = ?, follow_up_at = ? WHERE id = ?",
@@ -116,32 +115,32 @@ async def set_status(conn: aiosqlite.Connection, match_id: int, status: str, act
     await history(conn, match_id, actor_id, status, now)
 
 
-async def due_follow_ups(conn: aiosqlite.Connection, now: datetime) -> list[Match]:
+async def due_follow_ups(conn: Connection, now: datetime) -> list[Match]:
     rows = await conn.execute_fetchall(
         "SELECT * FROM match WHERE status = 'agreed' AND follow_up_at IS NOT NULL"
         " AND follow_up_at <= ?", (now.isoformat(),))
     return [Match(**dict(r)) for r in rows]
 
 
-async def clear_follow_up(conn: aiosqlite.Connection, match_id: int) -> None:
+async def clear_follow_up(conn: Connection, match_id: int) -> None:
     await conn.execute("UPDATE match SET follow_up_at = NULL WHERE id = ?", (match_id,))
 
 
-async def set_outcome(conn: aiosqlite.Connection, match_id: int, outcome: str,
+async def set_outcome(conn: Connection, match_id: int, outcome: str,
                       now: datetime) -> None:
     await conn.execute("UPDATE match SET outcome = ?, updated_at = ? WHERE id = ?",
                        (outcome, now.isoformat(), match_id))
 
 
 # claim links ------------------------------------------------------------------------------------
-async def insert_claim(conn: aiosqlite.Connection, *, code: str, person_id: int, created_by: int,
+async def insert_claim(conn: Connection, *, code: str, person_id: int, created_by: int,
                        expires_at: datetime) -> None:
     await conn.execute("INSERT INTO claim (code, person_id, created_by, expires_at)"
                        " VALUES (?, ?, ?, ?)", (code, person_id, created_by,
                                                 expires_at.isoformat()))
 
 
-async def claim_by_code(conn: aiosqlite.Connection, code: str) -> tuple | None:
+async def claim_by_code(conn: Connection, code: str) -> tuple | None:
     cur = await conn.execute(
         "SELECT code, person_id, created_by, expires_at, used_at FROM claim WHERE code = ?",
         (code,))
@@ -149,7 +148,7 @@ async def claim_by_code(conn: aiosqlite.Connection, code: str) -> tuple | None:
     return None if row is None else tuple(row)
 
 
-async def use_claim(conn: aiosqlite.Connection, code: str, now: datetime) -> bool:
+async def use_claim(conn: Connection, code: str, now: datetime) -> bool:
     cur = await conn.execute(
         "UPDATE claim SET used_at = ? WHERE code = ? AND used_at IS NULL AND expires_at > ?",
         (now.isoformat(), code, now.isoformat()))

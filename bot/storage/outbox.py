@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-import aiosqlite
+from bot.storage.sqlite import Connection
 
 FINAL = ("sent", "blocked", "failed", "unknown", "cancelled")
 
@@ -26,7 +26,7 @@ class OutboxRow:
 
 
 async def enqueue(
-    conn: aiosqlite.Connection, *, person_id: int | None, chat_id: int, kind: str,
+    conn: Connection, *, person_id: int | None, chat_id: int, kind: str,
     ref: str | None, payload: dict[str, Any], due_at: datetime, now: datetime,
 ) -> int:
     cur = await conn.execute(
@@ -38,7 +38,7 @@ async def enqueue(
     return cur.lastrowid
 
 
-async def due(conn: aiosqlite.Connection, now: datetime, limit: int) -> list[OutboxRow]:
+async def due(conn: Connection, now: datetime, limit: int) -> list[OutboxRow]:
     rows = await conn.execute_fetchall(
         "SELECT id, person_id, chat_id, kind, ref, payload, due_at, status, attempts FROM outbox"
         " WHERE status = 'pending' AND due_at <= ? ORDER BY due_at, id LIMIT ?",
@@ -47,7 +47,7 @@ async def due(conn: aiosqlite.Connection, now: datetime, limit: int) -> list[Out
     return [OutboxRow(**{**dict(r), "payload": json.loads(r["payload"])}) for r in rows]
 
 
-async def claim(conn: aiosqlite.Connection, row_id: int) -> bool:
+async def claim(conn: Connection, row_id: int) -> bool:
     """pending → sending; a crash after this point makes the row 'unknown', never resent."""
     cur = await conn.execute(
         "UPDATE outbox SET status = 'sending', attempts = attempts + 1"
@@ -55,7 +55,7 @@ async def claim(conn: aiosqlite.Connection, row_id: int) -> bool:
     return cur.rowcount == 1
 
 
-async def finish(conn: aiosqlite.Connection, row_id: int, status: str, *, now: datetime,
+async def finish(conn: Connection, row_id: int, status: str, *, now: datetime,
                  message_id: int | None = None, error: str | None = None) -> None:
     assert status in FINAL
     await conn.execute(
@@ -64,20 +64,20 @@ async def finish(conn: aiosqlite.Connection, row_id: int, status: str, *, now: d
         (status, message_id, error, now.isoformat() if status == "sent" else None, row_id))
 
 
-async def retry_later(conn: aiosqlite.Connection, row_id: int, due_at: datetime,
+async def retry_later(conn: Connection, row_id: int, due_at: datetime,
                       error: str) -> None:
     await conn.execute(
         "UPDATE outbox SET status = 'pending', due_at = ?, last_error = ? WHERE id = ?",
         (due_at.isoformat(), error, row_id))
 
 
-async def release(conn: aiosqlite.Connection, row_id: int) -> None:
+async def release(conn: Connection, row_id: int) -> None:
     """A claimed row that was never sent (a stop came first) waits again."""
     await conn.execute("UPDATE outbox SET status = 'pending', attempts = attempts - 1"
                        " WHERE id = ? AND status = 'sending'", (row_id,))
 
 
-async def recover_interrupted(conn: aiosqlite.Connection) -> int:
+async def recover_interrupted(conn: Connection) -> int:
     """At start-up: rows caught mid-send may have reached Telegram; mark them, don't resend."""
     cur = await conn.execute(
         "UPDATE outbox SET status = 'unknown', last_error = 'interrupted while sending'"
@@ -85,18 +85,18 @@ async def recover_interrupted(conn: aiosqlite.Connection) -> int:
     return cur.rowcount
 
 
-async def cancel_pending_for_chat(conn: aiosqlite.Connection, chat_id: int, reason: str) -> None:
+async def cancel_pending_for_chat(conn: Connection, chat_id: int, reason: str) -> None:
     await conn.execute(
         "UPDATE outbox SET status = 'cancelled', last_error = ?"
         " WHERE chat_id = ? AND status = 'pending'", (reason, chat_id))
 
 
-async def counts_by_ref(conn: aiosqlite.Connection, ref: str) -> dict[str, int]:
+async def counts_by_ref(conn: Connection, ref: str) -> dict[str, int]:
     rows = await conn.execute_fetchall(
         "SELECT status, count(*) FROM outbox WHERE ref = ? GROUP BY status", (ref,))
     return {r[0]: r[1] for r in rows}
 
 
-async def mark_unreachable(conn: aiosqlite.Connection, chat_id: int, now: datetime) -> None:
+async def mark_unreachable(conn: Connection, chat_id: int, now: datetime) -> None:
     await conn.execute("UPDATE person SET unreachable_at = ? WHERE telegram_id = ?",
                        (now.isoformat(), chat_id))

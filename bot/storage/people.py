@@ -6,9 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-import aiosqlite
-
 from bot.access import Role
+from bot.storage.sqlite import Connection, Row
 
 
 @dataclass(frozen=True)
@@ -29,7 +28,7 @@ class Person:
     consent_by: int | None = None  # the kwartiermaker who recorded a verbal consent
 
 
-def from_row(row: aiosqlite.Row | None) -> Person | None:
+def from_row(row: Row | None) -> Person | None:
     if row is None:
         return None
     data = dict(row)
@@ -38,18 +37,18 @@ def from_row(row: aiosqlite.Row | None) -> Person | None:
     return Person(**data)
 
 
-async def by_telegram_id(conn: aiosqlite.Connection, telegram_id: int) -> Person | None:
+async def by_telegram_id(conn: Connection, telegram_id: int) -> Person | None:
     cur = await conn.execute("SELECT * FROM person WHERE telegram_id = ?", (telegram_id,))
     return from_row(await cur.fetchone())
 
 
-async def by_id(conn: aiosqlite.Connection, person_id: int) -> Person | None:
+async def by_id(conn: Connection, person_id: int) -> Person | None:
     cur = await conn.execute("SELECT * FROM person WHERE id = ?", (person_id,))
     return from_row(await cur.fetchone())
 
 
 async def insert(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     *,
     telegram_id: int | None,
     display_name: str,
@@ -76,11 +75,11 @@ async def insert(
     return person
 
 
-async def set_language(conn: aiosqlite.Connection, person_id: int, language: str) -> None:
+async def set_language(conn: Connection, person_id: int, language: str) -> None:
     await conn.execute("UPDATE person SET language = ? WHERE id = ?", (language, person_id))
 
 
-async def link_telegram(conn: aiosqlite.Connection, person_id: int, telegram_id: int,
+async def link_telegram(conn: Connection, person_id: int, telegram_id: int,
                         consent_version: str, now: datetime) -> None:
     """A resident entered by phone claims their record: now they gave consent themselves."""
     await conn.execute(
@@ -89,11 +88,11 @@ async def link_telegram(conn: aiosqlite.Connection, person_id: int, telegram_id:
         (telegram_id, consent_version, now.isoformat(), person_id))
 
 
-async def mark_reachable(conn: aiosqlite.Connection, person_id: int) -> None:
+async def mark_reachable(conn: Connection, person_id: int) -> None:
     await conn.execute("UPDATE person SET unreachable_at = NULL WHERE id = ?", (person_id,))
 
 
-async def by_ids(conn: aiosqlite.Connection, ids: tuple[int, ...]) -> list[Person]:
+async def by_ids(conn: Connection, ids: tuple[int, ...]) -> list[Person]:
     """Reachable people among these ids (for hand-picked audiences)."""
     if not ids:
         return []
@@ -104,7 +103,7 @@ async def by_ids(conn: aiosqlite.Connection, ids: tuple[int, ...]) -> list[Perso
     return [p for p in (from_row(r) for r in rows) if p is not None]
 
 
-async def audience(conn: aiosqlite.Connection, audience: str, creator_id: int | None
+async def audience(conn: Connection, audience: str, creator_id: int | None
                    ) -> list[Person]:
     """The people an event or broadcast reaches, reachable ones only."""
     where = {
@@ -121,7 +120,7 @@ async def audience(conn: aiosqlite.Connection, audience: str, creator_id: int | 
     return [p for p in (from_row(r) for r in rows) if p is not None]
 
 
-async def reminded_of(conn: aiosqlite.Connection, event_id: int,
+async def reminded_of(conn: Connection, event_id: int,
                       occurrence_start: str | None = None) -> list[Person]:
     """Everyone a reminder of this event (or of one date of it) was queued for."""
     ref = f"event:{event_id}:{occurrence_start}" if occurrence_start else f"event:{event_id}:%"
@@ -131,13 +130,13 @@ async def reminded_of(conn: aiosqlite.Connection, event_id: int,
     return [p for p in (from_row(r) for r in rows) if p is not None]
 
 
-async def circle_size(conn: aiosqlite.Connection, person_id: int) -> int:
+async def circle_size(conn: Connection, person_id: int) -> int:
     cur = await conn.execute("SELECT count(*) FROM person WHERE invited_by = ?", (person_id,))
     row = await cur.fetchone()
     return int(row[0])
 
 
-async def export_rows(conn: aiosqlite.Connection, person_id: int) -> dict[str, Any]:
+async def export_rows(conn: Connection, person_id: int) -> dict[str, Any]:
     """Everything stored about one person, and nothing about anyone else."""
     person = await by_id(conn, person_id)
     invites = await conn.execute_fetchall(
@@ -191,7 +190,7 @@ async def export_rows(conn: aiosqlite.Connection, person_id: int) -> dict[str, A
     }
 
 
-async def erase(conn: aiosqlite.Connection, person_id: int) -> None:
+async def erase(conn: Connection, person_id: int) -> None:
     """Deletes the person; foreign keys cascade to what is theirs or unlink it."""
     await conn.execute("UPDATE audit_log SET actor_id = NULL WHERE actor_id = ?", (person_id,))
     await conn.execute("DELETE FROM person WHERE id = ?", (person_id,))

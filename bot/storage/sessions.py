@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime
 
-import aiosqlite
+from bot.storage.sqlite import Connection
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,7 @@ def _session(row) -> Session:
     return Session(**data)
 
 
-async def insert_series(conn: aiosqlite.Connection, *, organiser_id: int, cohost_id: int | None,
+async def insert_series(conn: Connection, *, organiser_id: int, cohost_id: int | None,
                         title: str, themes: list[str], place: str, planned: int,
                         now: datetime) -> int:
     cur = await conn.execute(
@@ -70,7 +70,7 @@ async def insert_series(conn: aiosqlite.Connection, *, organiser_id: int, cohost
     return cur.lastrowid
 
 
-async def series_of(conn: aiosqlite.Connection, person_id: int) -> list[Series]:
+async def series_of(conn: Connection, person_id: int) -> list[Series]:
     """Series a kwartiermaker hosts or co-hosts."""
     rows = await conn.execute_fetchall(
         "SELECT * FROM series WHERE organiser_id = :p OR cohost_id = :p ORDER BY id",
@@ -78,23 +78,23 @@ async def series_of(conn: aiosqlite.Connection, person_id: int) -> list[Series]:
     return [_series(r) for r in rows]
 
 
-async def series_by_id(conn: aiosqlite.Connection, series_id: int) -> Series | None:
+async def series_by_id(conn: Connection, series_id: int) -> Series | None:
     cur = await conn.execute("SELECT * FROM series WHERE id = ?", (series_id,))
     row = await cur.fetchone()
     return None if row is None else _series(row)
 
 
-async def all_series(conn: aiosqlite.Connection) -> list[Series]:
+async def all_series(conn: Connection) -> list[Series]:
     return [_series(r) for r in await conn.execute_fetchall("SELECT * FROM series ORDER BY id")]
 
 
-async def sessions_of(conn: aiosqlite.Connection, series_id: int) -> list[Session]:
+async def sessions_of(conn: Connection, series_id: int) -> list[Session]:
     rows = await conn.execute_fetchall(
         "SELECT * FROM table_session WHERE series_id = ? ORDER BY held_on, id", (series_id,))
     return [_session(r) for r in rows]
 
 
-async def session_by_id(conn: aiosqlite.Connection, session_id: int) -> Session | None:
+async def session_by_id(conn: Connection, session_id: int) -> Session | None:
     cur = await conn.execute("SELECT * FROM table_session WHERE id = ?", (session_id,))
     row = await cur.fetchone()
     return None if row is None else _session(row)
@@ -121,7 +121,7 @@ def _values(fields: dict) -> list:
     return values
 
 
-async def insert_session(conn: aiosqlite.Connection, series_id: int, fields: dict,
+async def insert_session(conn: Connection, series_id: int, fields: dict,
                          logged_by: int, now: datetime) -> int:
     cur = await conn.execute(
         f"INSERT INTO table_session (series_id, {', '.join(_COLUMNS)}, logged_by, created_at,"
@@ -130,7 +130,7 @@ async def insert_session(conn: aiosqlite.Connection, series_id: int, fields: dic
     return cur.lastrowid
 
 
-async def update_session(conn: aiosqlite.Connection, session_id: int, fields: dict,
+async def update_session(conn: Connection, session_id: int, fields: dict,
                          logged_by: int, now: datetime) -> None:
     sets = ", ".join(f"{c} = ?" for c in _COLUMNS)
     await conn.execute(
@@ -138,13 +138,13 @@ async def update_session(conn: aiosqlite.Connection, session_id: int, fields: di
         [*_values(fields), logged_by, now.isoformat(), session_id])
 
 
-async def paid_cents(conn: aiosqlite.Connection, series_id: int) -> int:
+async def paid_cents(conn: Connection, series_id: int) -> int:
     cur = await conn.execute("SELECT coalesce(sum(amount_cents), 0) FROM payment"
                              " WHERE series_id = ?", (series_id,))
     return int((await cur.fetchone())[0])
 
 
-async def insert_payment(conn: aiosqlite.Connection, series_id: int, amount_cents: int,
+async def insert_payment(conn: Connection, series_id: int, amount_cents: int,
                          paid_by: int, now: datetime) -> None:
     await conn.execute("INSERT INTO payment (series_id, amount_cents, paid_by, paid_at)"
                        " VALUES (?, ?, ?, ?)", (series_id, amount_cents, paid_by, now.isoformat()))
@@ -166,7 +166,7 @@ class Voucher:
     created_at: str
 
 
-async def insert_voucher(conn: aiosqlite.Connection, *, organiser_id: int, series_id: int | None,
+async def insert_voucher(conn: Connection, *, organiser_id: int, series_id: int | None,
                          amount_cents: int, purpose: str, now: datetime) -> int:
     cur = await conn.execute(
         "INSERT INTO voucher (organiser_id, series_id, amount_cents, purpose, created_at)"
@@ -175,13 +175,13 @@ async def insert_voucher(conn: aiosqlite.Connection, *, organiser_id: int, serie
     return cur.lastrowid
 
 
-async def voucher_by_id(conn: aiosqlite.Connection, voucher_id: int) -> Voucher | None:
+async def voucher_by_id(conn: Connection, voucher_id: int) -> Voucher | None:
     cur = await conn.execute("SELECT * FROM voucher WHERE id = ?", (voucher_id,))
     row = await cur.fetchone()
     return None if row is None else Voucher(**dict(row))
 
 
-async def vouchers(conn: aiosqlite.Connection, organiser_id: int | None = None) -> list[Voucher]:
+async def vouchers(conn: Connection, organiser_id: int | None = None) -> list[Voucher]:
     if organiser_id is None:
         rows = await conn.execute_fetchall("SELECT * FROM voucher ORDER BY id")
     else:
@@ -190,12 +190,12 @@ async def vouchers(conn: aiosqlite.Connection, organiser_id: int | None = None) 
     return [Voucher(**dict(r)) for r in rows]
 
 
-async def granted_count(conn: aiosqlite.Connection) -> int:
+async def granted_count(conn: Connection) -> int:
     cur = await conn.execute("SELECT count(*) FROM voucher WHERE status IN ('approved', 'paid')")
     return int((await cur.fetchone())[0])
 
 
-async def set_voucher(conn: aiosqlite.Connection, voucher_id: int, *, status: str,
+async def set_voucher(conn: Connection, voucher_id: int, *, status: str,
                       from_status: str, by: int, now: datetime, reason: str | None = None
                       ) -> bool:
     """Moves a voucher on, only from the status it had when the trainer looked."""
@@ -207,30 +207,30 @@ async def set_voucher(conn: aiosqlite.Connection, voucher_id: int, *, status: st
     return cur.rowcount == 1
 
 
-async def add_logbook(conn: aiosqlite.Connection, person_id: int, text: str,
+async def add_logbook(conn: Connection, person_id: int, text: str,
                       voice_id: str | None, voice_seconds: int | None, now: datetime) -> None:
     await conn.execute("INSERT INTO logbook (person_id, text, voice_id, voice_seconds,"
                        " created_at) VALUES (?, ?, ?, ?, ?)",
                        (person_id, text, voice_id, voice_seconds, now.isoformat()))
 
 
-async def logbook(conn: aiosqlite.Connection, person_id: int) -> list[dict]:
+async def logbook(conn: Connection, person_id: int) -> list[dict]:
     rows = await conn.execute_fetchall(
         "SELECT text, voice_id, voice_seconds, created_at FROM logbook WHERE person_id = ?"
         " ORDER BY id", (person_id,))
     return [dict(r) for r in rows]
 
 
-async def certify(conn: aiosqlite.Connection, person_id: int, by: int, now: datetime) -> bool:
+async def certify(conn: Connection, person_id: int, by: int, now: datetime) -> bool:
     cur = await conn.execute("INSERT OR IGNORE INTO certificate (person_id, recorded_by,"
                              " recorded_at) VALUES (?, ?, ?)", (person_id, by, now.isoformat()))
     return cur.rowcount == 1
 
 
-async def certified(conn: aiosqlite.Connection) -> set[int]:
+async def certified(conn: Connection) -> set[int]:
     return {r[0] for r in await conn.execute_fetchall("SELECT person_id FROM certificate")}
 
 
-async def set_quiet_noticed(conn: aiosqlite.Connection, series_id: int, now: datetime) -> None:
+async def set_quiet_noticed(conn: Connection, series_id: int, now: datetime) -> None:
     await conn.execute("UPDATE series SET quiet_noticed_at = ? WHERE id = ?",
                        (now.isoformat(), series_id))

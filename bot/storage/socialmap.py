@@ -6,7 +6,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
-import aiosqlite
+from bot.storage.sqlite import Connection
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,7 @@ _FIELDS = ("id", "organization_id", "organization_name", "name", "description", 
            "cost", "hours", "active", "last_verified")
 
 
-async def all_entries(conn: aiosqlite.Connection) -> list[Entry]:
+async def all_entries(conn: Connection) -> list[Entry]:
     translations: dict[str, dict[str, dict[str, str]]] = {}
     for row in await conn.execute_fetchall("SELECT * FROM sm_translation"):
         translations.setdefault(row["entry_id"], {})[row["language"]] = {
@@ -59,7 +59,7 @@ async def all_entries(conn: aiosqlite.Connection) -> list[Entry]:
     return entries
 
 
-async def upsert(conn: aiosqlite.Connection, entry: Entry, now: datetime) -> None:
+async def upsert(conn: Connection, entry: Entry, now: datetime) -> None:
     data = asdict(entry)
     translations = data.pop("translations")
     data["categories"] = json.dumps(list(entry.categories))
@@ -79,17 +79,17 @@ async def upsert(conn: aiosqlite.Connection, entry: Entry, now: datetime) -> Non
                                                    text.get("description", "")))
 
 
-async def version(conn: aiosqlite.Connection) -> tuple:
+async def version(conn: Connection) -> tuple:
     """Changes whenever an entry is added or updated (the in-memory index checks it)."""
     cur = await conn.execute("SELECT count(*), max(updated_at) FROM sm_entry")
     return tuple(await cur.fetchone())
 
 
-async def by_id(conn: aiosqlite.Connection, entry_id: str) -> Entry | None:
+async def by_id(conn: Connection, entry_id: str) -> Entry | None:
     return next((e for e in await all_entries(conn) if e.id == entry_id), None)
 
 
-async def set_field(conn: aiosqlite.Connection, entry_id: str, column: str, value: object,
+async def set_field(conn: Connection, entry_id: str, column: str, value: object,
                     actor_id: int, now: datetime) -> None:
     if column not in ("name", "description", "phone", "url", "email", "address", "city",
                       "postal_code", "eligibility", "cost", "active", "last_verified"):
@@ -99,13 +99,13 @@ async def set_field(conn: aiosqlite.Connection, entry_id: str, column: str, valu
     await history(conn, entry_id, actor_id, column, now)
 
 
-async def history(conn: aiosqlite.Connection, entry_id: str, actor_id: int | None, change: str,
+async def history(conn: Connection, entry_id: str, actor_id: int | None, change: str,
                   now: datetime) -> None:
     await conn.execute("INSERT INTO sm_history (entry_id, at, actor_id, change)"
                        " VALUES (?, ?, ?, ?)", (entry_id, now.isoformat(), actor_id, change))
 
 
-async def unverified_since(conn: aiosqlite.Connection, before: str) -> list[tuple[str, str]]:
+async def unverified_since(conn: Connection, before: str) -> list[tuple[str, str]]:
     rows = await conn.execute_fetchall(
         "SELECT id, name FROM sm_entry WHERE active = 1 AND (last_verified IS NULL"
         " OR last_verified < ?) ORDER BY name", (before,))
@@ -113,7 +113,7 @@ async def unverified_since(conn: aiosqlite.Connection, before: str) -> list[tupl
 
 
 # referrals ----------------------------------------------------------------------------------------
-async def insert_referral(conn: aiosqlite.Connection, *, organiser_id: int, need_id: int | None,
+async def insert_referral(conn: Connection, *, organiser_id: int, need_id: int | None,
                           session_id: int | None, category: str, entry_id: str, note: str,
                           follow_up_at: datetime, now: datetime) -> int:
     cur = await conn.execute(
@@ -124,27 +124,27 @@ async def insert_referral(conn: aiosqlite.Connection, *, organiser_id: int, need
     return cur.lastrowid
 
 
-async def referral_by_id(conn: aiosqlite.Connection, referral_id: int) -> dict | None:
+async def referral_by_id(conn: Connection, referral_id: int) -> dict | None:
     cur = await conn.execute("SELECT * FROM referral WHERE id = ?", (referral_id,))
     row = await cur.fetchone()
     return None if row is None else dict(row)
 
 
-async def due_referrals(conn: aiosqlite.Connection, now: datetime) -> list[dict]:
+async def due_referrals(conn: Connection, now: datetime) -> list[dict]:
     rows = await conn.execute_fetchall(
         "SELECT * FROM referral WHERE follow_up_at IS NOT NULL AND follow_up_at <= ?",
         (now.isoformat(),))
     return [dict(r) for r in rows]
 
 
-async def set_referral(conn: aiosqlite.Connection, referral_id: int, *, outcome: str | None,
+async def set_referral(conn: Connection, referral_id: int, *, outcome: str | None,
                        follow_up_at: datetime | None, now: datetime) -> None:
     await conn.execute("UPDATE referral SET outcome = ?, follow_up_at = ?, updated_at = ?"
                        " WHERE id = ?", (outcome, follow_up_at.isoformat() if follow_up_at
                                          else None, now.isoformat(), referral_id))
 
 
-async def referral_counts(conn: aiosqlite.Connection) -> list[tuple[int, str, int]]:
+async def referral_counts(conn: Connection) -> list[tuple[int, str, int]]:
     """(line, outcome or 'open', count) over all referrals."""
     rows = await conn.execute_fetchall(
         "SELECT e.line, coalesce(r.outcome, 'open'), count(*) FROM referral r"
