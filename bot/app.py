@@ -18,6 +18,7 @@ from bot.delivery.pacing import PacedRequest, SendBudget
 from bot.delivery.worker import DeliveryWorker
 from bot.flows import broadcast, menu, registry
 from bot.flows.common import identify, load_person, say
+from bot.flows.private import private_only
 from bot.i18n import Translations
 from bot.services import events as event_service
 from bot.services import introductions, notices
@@ -124,6 +125,7 @@ async def create_application(
     services.delivery = DeliveryWorker(db, app.bot, clock, budget, request=sender)
 
     app.add_handler(TypeHandler(Update, load_person), group=-10)
+    app.add_handler(TypeHandler(Update, private_only), group=-5)
     registry.register(app)
     app.add_error_handler(on_error)
     return app

@@ -207,3 +207,16 @@ async def test_the_report_names_who_did_not_get_it_and_sends_again_what_never_le
     assert json.loads(json.dumps(await bot.rows(
         "SELECT status, count(*) FROM outbox WHERE kind = 'broadcast' GROUP BY status"))) == [
         ["blocked", 1], ["sent", 2]]
+
+
+async def test_a_status_message_whose_answer_was_lost_is_sent_fresh(bot, cohort):
+    trainer, _, _ = cohort
+    await trainer.send("/broadcast")
+    await trainer.send("Nieuws")
+    await trainer.click("Iedereen")
+    bot.api.fail_next("sendMessage", "drop")  # the status message arrives, its id is lost
+    await trainer.click("Verstuur nu")
+    await bot.tick()
+    statuses = [m for m in trainer.inbox if m.text.startswith("📣")]
+    assert statuses[0].text == "📣 Versturen: 0 van 3"  # stuck: the bot cannot edit it
+    assert "Afgeleverd: 3" in statuses[-1].text  # a fresh one carries the report

@@ -80,6 +80,14 @@ class SimulatedUser:
     async def send(self, text: str) -> list[SentMessage]:
         return await self._handle(self.text_update(text))
 
+    async def send_in_group(self, text: str, group_id: int = -100_555) -> list[SentMessage]:
+        """Writes in a group chat the bot is in; returns what the bot said in that group."""
+        update = self.text_update(text).to_dict()
+        update["message"]["chat"] = {"id": group_id, "type": "group", "title": "Buurtgroep"}
+        before = len(self.api.chat(group_id))
+        await self._handle(Update.de_json(update, self.app.bot))
+        return self.api.chat(group_id)[before:]
+
     async def send_voice(self, duration: int = 5) -> list[SentMessage]:
         n = next(_message_ids)
         voice = {"file_id": f"voice{n}", "file_unique_id": f"v{n}", "duration": duration,
