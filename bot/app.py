@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
 from telegram import Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
@@ -16,12 +16,12 @@ from bot.delivery import journal, replies
 from bot.delivery.journal import JournalingRequest
 from bot.delivery.pacing import PacedRequest, SendBudget
 from bot.delivery.worker import DeliveryWorker
-from bot.flows import broadcast, menu, registry
+from bot.flows import broadcast, engine, menu, registry
 from bot.flows.common import identify, load_person, say
 from bot.flows.private import private_only
 from bot.i18n import Translations
 from bot.services import events as event_service
-from bot.services import introductions, notices
+from bot.services import introductions, notices, retention
 from bot.services import programme as programme_service
 from bot.services import referrals as referral_service
 from bot.storage import inbox
@@ -138,6 +138,7 @@ async def start_application(app: Application, *, deliver: bool = True) -> None:
     services: Services = app.bot_data["services"]
     await menu.publish_defaults(app.bot, services)
     await event_service.plan(services.request())
+    await forget_the_old(app)
     if deliver:
         await services.delivery.start()
         jobs = app.job_queue
@@ -153,6 +154,8 @@ async def start_application(app: Application, *, deliver: bool = True) -> None:
                          day=1, name="socialmap-unverified", job_kwargs=late_ok)
         jobs.run_repeating(_plan_tick, interval=24 * 3600, first=3600, name="plan",
                            job_kwargs=late_ok)
+        jobs.run_repeating(_retention_tick, interval=24 * 3600, first=24 * 3600,
+                           name="retention", job_kwargs=late_ok)
     else:
         await services.delivery.recover()
 
@@ -200,6 +203,26 @@ async def _unverified_tick(context: BotContext) -> None:
 async def _plan_tick(context: BotContext) -> None:
     services: Services = context.application.bot_data["services"]
     await event_service.plan(services.request())
+
+
+async def forget_the_old(app: Application) -> tuple[int, int]:
+    """Blanks the words of old sent messages and drops drafts nobody touched for
+    ``draft_days`` (an intake abandoned halfway keeps no name or phone for ever); returns
+    (messages, people whose drafts went)."""
+    services: Services = app.bot_data["services"]
+    req = services.request()
+    messages = await retention.forget_old_messages(req)
+    before = req.now - timedelta(days=services.settings.draft_days)
+    people = 0
+    for user_id, data in list(app.user_data.items()):
+        if engine.expired(data, before):
+            await app.persistence.write_user(user_id, data)
+            people += 1
+    return messages, people
+
+
+async def _retention_tick(context: BotContext) -> None:
+    await forget_the_old(context.application)
 
 
 async def close_application(app: Application) -> None:

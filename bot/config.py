@@ -37,6 +37,8 @@ class Settings:
     voucher_count: int = 15  # vouchers the programme can grant
     series_quiet_days: int = 21
     referral_follow_up_days: int = 14
+    outbox_retention_days: int = 30  # what sent messages said is kept this long
+    draft_days: int = 14  # unfinished answers are dropped when untouched this long
     log_level: str = "INFO"
     log_format: str = "text"  # or "json": one JSON object a line
     locales_dir: Path = field(default=ROOT / "locales")
@@ -108,7 +110,8 @@ def load_settings(env: Mapping[str, str] | None = None, *, require_token: bool =
     for name, default in (("SAMEN_FEE_PER_SESSION", "40"), ("SAMEN_FEE_MAX_PER_SERIES", "240"),
                           ("SAMEN_VOUCHER_MAX", "500"), ("SAMEN_VOUCHER_COUNT", "15"),
                           ("SAMEN_SERIES_QUIET_DAYS", "21"),
-                          ("SAMEN_REFERRAL_FOLLOW_UP_DAYS", "14")):
+                          ("SAMEN_REFERRAL_FOLLOW_UP_DAYS", "14"),
+                          ("SAMEN_OUTBOX_RETENTION_DAYS", "30"), ("SAMEN_DRAFT_DAYS", "14")):
         raw = env.get(name, "").strip() or default
         if not (raw.isascii() and raw.isdigit()) or not 0 < int(raw) <= 10_000:
             raise ConfigError(f"{name} must be a whole positive number, got {raw!r}")
@@ -140,6 +143,8 @@ def load_settings(env: Mapping[str, str] | None = None, *, require_token: bool =
         voucher_count=fees["SAMEN_VOUCHER_COUNT"],
         series_quiet_days=fees["SAMEN_SERIES_QUIET_DAYS"],
         referral_follow_up_days=fees["SAMEN_REFERRAL_FOLLOW_UP_DAYS"],
+        outbox_retention_days=fees["SAMEN_OUTBOX_RETENTION_DAYS"],
+        draft_days=fees["SAMEN_DRAFT_DAYS"],
         log_level=log_level,
         log_format=log_format,
     )

@@ -83,3 +83,24 @@ async def test_persistence_contract(db):
     assert await fresh.get_conversations("flow") == {}
     assert await fresh.get_user_data() == {}
     assert await fresh.get_chat_data() == {}
+
+
+async def test_deleted_words_leave_the_database_file(tmp_path):
+    """secure_delete: a deleted row's bytes are overwritten, not left in a free block, and the
+    WAL can be emptied (what /forget does)."""
+    db = Database(tmp_path / "x.sqlite3")
+    await db.open()
+    try:
+        async with db.tx() as conn:
+            await conn.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)")
+            for n in range(60):
+                await conn.execute("INSERT INTO t (v) VALUES (?)", (f"row {n} " + "x" * 50,))
+            await conn.execute("INSERT INTO t (v) VALUES ('Geheime schuld bij de buurman')")
+        await db.truncate_wal()
+        async with db.tx() as conn:
+            await conn.execute("DELETE FROM t WHERE v LIKE 'Geheime%'")
+        await db.truncate_wal()
+        files = b"".join(p.read_bytes() for p in tmp_path.iterdir())
+        assert b"Geheime schuld" not in files
+    finally:
+        await db.close()

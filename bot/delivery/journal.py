@@ -59,6 +59,7 @@ class Journal:
 
     def __init__(self) -> None:
         self.calls: list[Call] = []
+        self.keep = True  # False: sent after the commit but never stored (an erasure's goodbye)
         self._answered: set[str] = set()
 
     def add(self, endpoint: str, request_data: RequestData | None) -> dict[str, Any]:
@@ -103,6 +104,14 @@ def collecting() -> Iterator[Journal]:
 def current() -> Journal | None:
     found = _current.get()
     return found[0] if found is not None and found[1] is asyncio.current_task() else None
+
+
+def do_not_keep() -> None:
+    """This update's replies are sent but not stored: after an erasure, no row may hold the
+    erased person's chat id (a crash before the goodbye only loses the goodbye)."""
+    journal = current()
+    if journal is not None:
+        journal.keep = False
 
 
 def tag_last(ref: str) -> None:

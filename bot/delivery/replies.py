@@ -34,6 +34,8 @@ Stored = list[tuple[int, Call]]
 
 async def keep(conn: Any, journal: Journal, now: datetime) -> Stored:
     """Writes the update's calls as reply rows, inside the update's transaction."""
+    if not journal.keep:
+        return [(0, call) for call in journal.calls]  # id 0: nothing stored, nothing to forget
     ids = await store.add(conn, [(c.chat_id, c.ref, c.payload()) for c in journal.calls],
                           due_at=now + GRACE, now=now)
     return list(zip(ids, journal.calls, strict=True))
@@ -95,6 +97,8 @@ class Lanes:
             async with self._slots:
                 status, message_id, error, retry = await send_one(self.request, self.base_url(),
                                                                   call)
+            if not row_id:  # not stored: sent once, whatever happened
+                continue
             if status == "pending":
                 self._waiting.append((row_id, error or "", retry or 1.0))
                 continue

@@ -43,16 +43,24 @@ async def picked(turn: Turn, args: list[str]) -> Outcome:
     declined = await events.declined(turn.req, event.id, start)
     members = members[:MAX_PEOPLE]
     d = turn.draft
-    d.update(event=event.id, occ=int(args[1]),
-             people=[[p.id, p.display_name] for p in members])
+    d.update(event=event.id, occ=int(args[1]), people=[p.id for p in members])
     d.setdefault("picked", {})["present"] = [p.id for p in members
                                              if marks.get(p.id, p.id not in declined)]
     return NEXT
 
 
+async def sheet(turn: Turn) -> list[Choice]:
+    """The people of the meeting, by name from the database: the draft keeps only ids, so an
+    erased person's name stays in nobody's draft."""
+    d = turn.draft
+    _, members, _ = await events.attendance_sheet(
+        turn.req, d["event"], datetime.fromtimestamp(d["occ"], tz=UTC))
+    return [Choice(p.id, p.display_name) for p in members if p.id in d["people"]]
+
+
 async def save(turn: Turn) -> Outcome:
     d, t = turn.draft, turn.t
-    present = {pid: pid in d["present"] for pid, _ in d["people"]}
+    present = {pid: pid in d["present"] for pid in d["people"]}
     reached = await events.record_attendance(
         turn.req, d["event"], datetime.fromtimestamp(d["occ"], tz=UTC), present)
     here = sum(present.values())
@@ -77,6 +85,6 @@ ATTENDANCE = Flow(
         multi_pick("present", key="t", done="save", done_label=N_("Save"), done_icon="💾 ",
                    question=N_("Tap to switch: ✅ was there, ▫️ was not."), per_row=1,
                    marks=("✅ ", "▫️ "),
-                   choices=lambda turn: [Choice(pid, name) for pid, name in turn.draft["people"]]),
+                   choices=sheet),
     ],
 )

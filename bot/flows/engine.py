@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Awaitable
+from datetime import datetime
 from functools import partial
 from typing import Any
 
@@ -257,7 +258,7 @@ async def _on_input(flow: Flow, update: Update, context: BotContext) -> None:
         await refuse(turn)
     finally:
         await turn.answer()
-        keep_json_shaped(context.user_data, flow.name)
+        keep_json_shaped(context.user_data, flow.name, context.now())
 
 
 async def _on_entry(flow: Flow, entry: Entry, update: Update, context: BotContext) -> None:
@@ -284,7 +285,7 @@ async def _on_entry(flow: Flow, entry: Entry, update: Update, context: BotContex
         await refuse(turn)
     finally:
         await turn.answer()
-        keep_json_shaped(context.user_data, flow.name)
+        keep_json_shaped(context.user_data, flow.name, context.now())
 
 
 async def begin(turn: Turn, entry: Entry, args: list[str]) -> None:
@@ -343,11 +344,24 @@ def split(data: str | None) -> tuple[str, list[str]]:
     return (parts[1] if len(parts) > 1 else ""), parts[2:]
 
 
-def keep_json_shaped(user_data: dict | None, name: str) -> None:
-    """Rewrites the draft as a restart would read it back, so its keys are always strings."""
+def keep_json_shaped(user_data: dict | None, name: str, now: datetime) -> None:
+    """Rewrites the draft as a restart would read it back, so its keys are always strings,
+    and notes when it was last touched (drafts expire)."""
     found = (user_data or {}).get("drafts") or {}
     if name in found:
         found[name] = json.loads(json.dumps(found[name]))
+        found[name]["_at"] = now.isoformat()
+
+
+def expired(user_data: dict, before: datetime) -> bool:
+    """Drops the drafts last touched before ``before`` (and the flow, if it was one of them);
+    True when something was dropped."""
+    dropped = False
+    for name, draft in list((user_data.get(DRAFTS) or {}).items()):
+        if str(draft.get("_at", "")) < before.isoformat():
+            end_flow(user_data, name)
+            dropped = True
+    return dropped
 
 
 class _StepInput(BaseHandler[Update, BotContext, None]):

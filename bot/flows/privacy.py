@@ -9,6 +9,7 @@ from bot import callbacks as cb
 from bot import keyboards
 from bot.access import Action
 from bot.context import BotContext
+from bot.delivery import journal
 from bot.flows import engine, menu
 from bot.flows.common import acknowledge, remove_keyboard, requires, say
 from bot.flows.steps import ACTIVE, DRAFTS
@@ -26,7 +27,8 @@ def _own_state(context: BotContext) -> tuple[dict, dict]:
     Drafts about others (an attendance list, a phone intake) stay out of the file."""
     data = dict(context.user_data or {})
     stored, active = data.pop(DRAFTS, None) or {}, data.pop(ACTIVE, None)
-    own = {name: draft for name, draft in stored.items()
+    own = {name: {k: v for k, v in draft.items() if not k.startswith("_")}
+           for name, draft in stored.items()
            if (flow := engine.registered(name)) is not None and not flow.about_others}
     state = {}
     if active in own:
@@ -69,6 +71,7 @@ async def forget(update: Update, context: BotContext) -> None:
     user_id = update.effective_user.id
     t = context.t  # keep the language for the goodbye
     await membership.forget(context.req)
+    journal.do_not_keep()  # the goodbye is sent, never stored with their chat id
     context.application.drop_user_data(user_id)
     context.application.drop_chat_data(update.effective_chat.id)
     context.person, context.role = None, None

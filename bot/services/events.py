@@ -174,7 +174,7 @@ async def answer(req: Request, *, event_id: int, occurrence: int, answer: str,
                 end = start + (event.ends_at - event.starts_at)
                 await outbox.enqueue(
                     conn, person_id=creator.id, chat_id=creator.telegram_id, kind="notice",
-                    ref=f"rsvp:{event_id}", now=now, due_at=now,
+                    ref=f"rsvp:{event_id}", now=now, due_at=now, about=[person.id],
                     payload=notices.cannot_come(t, person.display_name, event,
                                                 Occurrence(start, end), reason))
     return changed

@@ -168,7 +168,7 @@ async def answer(req: Request, match_id: int, yes: bool) -> str:
             label = _label(req, receiver.language, categories, need.category)
             await outbox.enqueue(
                 conn, person_id=receiver.id, chat_id=receiver.telegram_id, kind="introduction",
-                ref=f"match:{match_id}", due_at=now, now=now,
+                ref=f"match:{match_id}", due_at=now, now=now, about=[other.id],
                 payload=notices.introduction_contact(
                     req.translations.for_language(receiver.language), other.display_name,
                     other.telegram_id, label))
@@ -190,6 +190,7 @@ async def _tell_organiser(conn: Connection, req: Request, match,
     await outbox.enqueue(
         conn, person_id=organiser.id, chat_id=organiser.telegram_id, kind="notice",
         ref=f"match:{match.id}", due_at=now, now=now,
+        about=[need_person.id, offer_person.id],
         payload=notices.introduction_result(req.translations.for_language(organiser.language),
                                             need_person.display_name, offer_person.display_name,
                                             label, agreed))
@@ -244,7 +245,7 @@ async def follow_up_answer(req: Request, match_id: int, answer: int) -> None:
             label = _label(req, organiser.language, categories, need.category)
             await outbox.enqueue(
                 conn, person_id=organiser.id, chat_id=organiser.telegram_id, kind="notice",
-                ref=f"match:{match_id}", due_at=now, now=now,
+                ref=f"match:{match_id}", due_at=now, now=now, about=[person.id],
                 payload=notices.follow_up_report(
                     req.translations.for_language(organiser.language), person.display_name,
                     label, answer))

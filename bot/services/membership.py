@@ -98,5 +98,6 @@ async def export(req: Request, *, conversation_state: dict[str, Any],
 async def forget(req: Request) -> None:
     """Erases the person and everything of theirs; one audit line without content remains."""
     async with req.db.tx() as conn:
-        await people.erase(conn, req.me.id)
+        await people.erase(conn, req.me)
         await audit.record(conn, now=req.now, actor_id=None, action="person.forget")
+    req.db.after_commit(req.db.truncate_wal)  # no copy of the deleted rows stays in the WAL

@@ -192,6 +192,7 @@ async def notice_quiet_series(req: Request, render) -> int:
                 t = req.translations.for_language(trainer.language)
                 await outbox.enqueue(conn, person_id=trainer.id, chat_id=trainer.telegram_id,
                                      kind="notice", ref=f"quiet:{series.id}", due_at=now, now=now,
+                                     about=[organiser.id if organiser else None],
                                      payload=render(t, organiser.display_name if organiser
                                                     else "?", series.title,
                                                     (now - last).days))

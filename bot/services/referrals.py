@@ -99,15 +99,15 @@ async def send_follow_ups(req: Request) -> int:
             entry = await store.by_id(conn, referral["entry_id"])
             if organiser is None or organiser.telegram_id is None or entry is None:
                 continue
-            who = ""
+            who, about = "", None
             if referral["need_id"]:
                 need = await item_store.by_id(conn, referral["need_id"])
                 person = await people.by_id(conn, need.person_id) if need else None
-                who = person.display_name if person else ""
+                who, about = (person.display_name, person.id) if person else ("", None)
             t = req.translations.for_language(organiser.language)
             await outbox.enqueue(conn, person_id=organiser.id, chat_id=organiser.telegram_id,
                                  kind="follow_up", ref=f"referral:{referral['id']}", due_at=now,
-                                 now=now, payload=notices.referral_follow_up(
+                                 now=now, about=[about], payload=notices.referral_follow_up(
                                      t, who or referral["note"], entry.name, referral["id"]))
             sent += 1
     return sent

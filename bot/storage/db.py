@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import itertools
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -20,6 +20,7 @@ from bot.storage.sqlite import Connection
 
 PRAGMAS = (
     "PRAGMA journal_mode=WAL",
+    "PRAGMA secure_delete=ON",  # deleted rows are overwritten, not left in free blocks
     "PRAGMA foreign_keys=ON",
     "PRAGMA busy_timeout=5000",
     "PRAGMA synchronous=FULL",
@@ -39,6 +40,7 @@ class Database:
         self._conn: Connection | None = None
         self._lock = asyncio.Lock()
         self._savepoints = itertools.count(1)
+        self._after: list[Callable[[], Awaitable[None]]] = []
 
     async def open(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -72,10 +74,12 @@ class Database:
                 yield self.conn
             except BaseException:
                 await self.conn.execute("ROLLBACK")
+                self._after.clear()
                 raise
             finally:
                 _in_unit.reset(token)
             await self.conn.execute("COMMIT")
+        await self._run_after()
 
     @asynccontextmanager
     async def tx(self) -> AsyncIterator[Connection]:
@@ -98,8 +102,26 @@ class Database:
                 yield self.conn
             except BaseException:
                 await self.conn.execute("ROLLBACK")
+                self._after.clear()
                 raise
             await self.conn.execute("COMMIT")
+        await self._run_after()
+
+    def after_commit(self, action: Callable[[], Awaitable[None]]) -> None:
+        """Runs ``action`` once the current transaction (the update's unit) has committed."""
+        self._after.append(action)
+
+    async def _run_after(self) -> None:
+        if self.in_unit():  # a savepoint was released: the unit has not committed yet
+            return
+        actions, self._after = self._after, []
+        for action in actions:
+            await action()
+
+    async def truncate_wal(self) -> None:
+        """Copies the WAL into the database file and empties it (after an erasure)."""
+        async with self._lock:
+            await self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[Connection]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -28,14 +29,49 @@ class OutboxRow:
 async def enqueue(
     conn: Connection, *, person_id: int | None, chat_id: int, kind: str,
     ref: str | None, payload: dict[str, Any], due_at: datetime, now: datetime,
+    about: Iterable[int | None] = (),
 ) -> int:
+    """Queues a message; ``about`` are the people it names or quotes, so that erasing one of
+    them can blank it."""
     cur = await conn.execute(
         "INSERT INTO outbox (person_id, chat_id, kind, ref, payload, due_at, created_at)"
         " VALUES (?, ?, ?, ?, ?, ?, ?)",
         (person_id, chat_id, kind, ref, json.dumps(payload, ensure_ascii=False),
          due_at.isoformat(), now.isoformat()),
     )
+    named = {p for p in about if p is not None and p != person_id}
+    if named:
+        await conn.executemany("INSERT OR IGNORE INTO outbox_about (outbox_id, person_id)"
+                               " VALUES (?, ?)", [(cur.lastrowid, p) for p in named])
     return cur.lastrowid
+
+
+ERASED = json.dumps({"erased": True})
+
+
+async def blank_about(conn: Connection, person_id: int, broadcasts_of: int) -> None:
+    """Messages that name or quote an erased person, or carry their broadcast: the unsent
+    are cancelled, and none keeps its words; the delivery facts stay."""
+    about = ("SELECT outbox_id FROM outbox_about WHERE person_id = ? UNION"
+             " SELECT o.id FROM outbox o JOIN broadcast b ON o.ref = 'broadcast:' || b.id"
+             " WHERE b.created_by = ?")
+    await conn.execute(f"UPDATE outbox SET status = 'cancelled', last_error = 'erased'"
+                       f" WHERE status = 'pending' AND id IN ({about})",
+                       (person_id, broadcasts_of))
+    await conn.execute(f"UPDATE outbox SET payload = ? WHERE id IN ({about})",
+                       (ERASED, person_id, broadcasts_of))
+    await conn.execute("DELETE FROM outbox_about WHERE person_id = ?", (person_id,))
+
+
+async def forget_payloads(conn: Connection, before: datetime) -> int:
+    """Retention: what sent messages said goes after a while; that they were sent stays."""
+    cur = await conn.execute(
+        "UPDATE outbox SET payload = '{}' WHERE status IN ('sent', 'blocked', 'failed',"
+        " 'unknown', 'cancelled') AND created_at < ? AND payload != '{}'",
+        (before.isoformat(),))
+    await conn.execute("DELETE FROM outbox_about WHERE outbox_id IN (SELECT id FROM outbox"
+                       " WHERE payload = '{}')")
+    return cur.rowcount
 
 
 async def due(conn: Connection, now: datetime, limit: int) -> list[OutboxRow]:

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.access import Role
+from bot.storage import outbox
 from bot.storage.sqlite import Connection, Row
 
 
@@ -190,7 +191,22 @@ async def export_rows(conn: Connection, person_id: int) -> dict[str, Any]:
     }
 
 
-async def erase(conn: Connection, person_id: int) -> None:
-    """Deletes the person; foreign keys cascade to what is theirs or unlink it."""
-    await conn.execute("UPDATE audit_log SET actor_id = NULL WHERE actor_id = ?", (person_id,))
-    await conn.execute("DELETE FROM person WHERE id = ?", (person_id,))
+async def erase(conn: Connection, person: Person) -> None:
+    """Deletes the person; foreign keys cascade to what is theirs or unlink it. Copies
+    elsewhere go too: messages to others that name or quote them, the chat id of their
+    broadcasts' status, replies waiting for their chat, their updates in the inbox, and
+    conversation rows keyed by them."""
+    await outbox.blank_about(conn, person.id, broadcasts_of=person.id)
+    await conn.execute("UPDATE broadcast SET status_chat_id = NULL, status_message_id = NULL"
+                       " WHERE created_by = ?", (person.id,))
+    if person.telegram_id is not None:
+        tid = person.telegram_id
+        await conn.execute("DELETE FROM reply WHERE chat_id = ?", (tid,))
+        await conn.execute(
+            "DELETE FROM inbox WHERE json_extract(payload, '$.message.from.id') = ?"
+            " OR json_extract(payload, '$.callback_query.from.id') = ?", (tid, tid))
+        await conn.execute("DELETE FROM ptb_user_data WHERE user_id = ?", (tid,))
+        await conn.execute("DELETE FROM ptb_chat_data WHERE chat_id = ?", (tid,))
+        await conn.execute("DELETE FROM ptb_conversation WHERE key LIKE ?", (f"%{tid}%",))
+    await conn.execute("UPDATE audit_log SET actor_id = NULL WHERE actor_id = ?", (person.id,))
+    await conn.execute("DELETE FROM person WHERE id = ?", (person.id,))
