@@ -231,14 +231,16 @@ async def follow_up_answer(req: Request, match_id: int, answer: int) -> None:
         offer = await item_store.by_id(conn, match.offer_id)
         if person.id not in (need.person_id, offer.person_id):
             raise access.AccessDenied("not your introduction")
+        if match.status != "agreed" or match.follow_up_at is not None:
+            raise MatchGone()  # not asked yet, or already settled: nothing is due
         await store.set_outcome(conn, match_id, f"{person.id}:{answer}", now)
-        if answer == 1 and match.status == "agreed":
+        if answer == 1:
             await store.set_status(conn, match_id, "done", person.id, now)
-            await item_store.set_status(conn, need.id, "solved", now)
-        elif answer == 3 and match.status == "agreed":
+            await item_store.move(conn, need.id, "solved", only_from=("matched",), now=now)
+        elif answer == 3:
             await store.set_status(conn, match_id, "declined", person.id, now)
-            await item_store.set_status(conn, need.id, "open", now)
-            await item_store.set_status(conn, offer.id, "open", now)
+            for item in (need, offer):  # back in the circle, unless withdrawn meanwhile
+                await item_store.move(conn, item.id, "open", only_from=("matched",), now=now)
         organiser = await people.by_id(conn, match.organiser_id) if match.organiser_id else None
         if organiser is not None and organiser.telegram_id is not None:
             categories = {c.code: c for c in await item_store.categories(conn)}

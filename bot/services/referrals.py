@@ -123,14 +123,17 @@ async def answer(req: Request, referral_id: int, outcome: str) -> None:
         referral = await store.referral_by_id(conn, referral_id)
         if referral is None or referral["organiser_id"] != req.me.id:
             raise access.AccessDenied("not your referral")
+        if referral["follow_up_at"] is not None or referral["outcome"] not in (None, "waiting"):
+            raise access.AccessDenied("no answer is due")
         again = (now + timedelta(days=req.settings.referral_follow_up_days)
                  if outcome == "waiting" else None)
         await store.set_referral(conn, referral_id, outcome=outcome, follow_up_at=again,
                                  now=now)
         if referral["need_id"]:
             status = {"helped": "solved", "not_helped": "open"}.get(outcome)
-            if status:
-                await item_store.set_status(conn, referral["need_id"], status, now)
+            if status:  # unless the resident withdrew or solved it meanwhile
+                await item_store.move(conn, referral["need_id"], status,
+                                      only_from=("referred",), now=now)
 
 
 async def counts(req: Request) -> list[tuple[int, str, int]]:

@@ -70,6 +70,17 @@ async def set_status(conn: Connection, item_id: int, status: str,
                        (status, now.isoformat(), item_id))
 
 
+async def move(conn: Connection, item_id: int, to: str, *, only_from: tuple[str, ...],
+               now: datetime) -> bool:
+    """Changes an item's status only from the statuses given (a follow-up answer must not
+    reopen what its owner withdrew meanwhile); False when it was elsewhere."""
+    marks = ", ".join("?" * len(only_from))
+    cur = await conn.execute(
+        f"UPDATE item SET status = ?, updated_at = ? WHERE id = ? AND status IN ({marks})",
+        (to, now.isoformat(), item_id, *only_from))
+    return cur.rowcount == 1
+
+
 async def set_detail(conn: Connection, item_id: int, *, text: str,
                      voice_file_id: str | None, voice_seconds: int | None,
                      now: datetime) -> None:
