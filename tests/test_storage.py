@@ -104,3 +104,18 @@ async def test_deleted_words_leave_the_database_file(tmp_path):
         assert b"Geheime schuld" not in files
     finally:
         await db.close()
+
+
+async def test_only_the_bots_user_can_read_the_data(tmp_path):
+    db = Database(tmp_path / "data" / "samenbot.sqlite3")
+    await db.open()
+    try:
+        async with db.tx() as conn:  # the WAL appears with the first write
+            await conn.execute("CREATE TABLE t (v TEXT)")
+            await conn.execute("INSERT INTO t VALUES ('x')")
+        assert (tmp_path / "data").stat().st_mode & 0o777 == 0o700
+        files = list((tmp_path / "data").iterdir())
+        assert {p.name for p in files} >= {"samenbot.sqlite3", "samenbot.sqlite3-wal"}
+        assert all(p.stat().st_mode & 0o777 == 0o600 for p in files)
+    finally:
+        await db.close()

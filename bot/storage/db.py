@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import itertools
+import os
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -43,10 +44,19 @@ class Database:
         self._after: list[Callable[[], Awaitable[None]]] = []
 
     async def open(self) -> None:
+        """Opens (creating) the database; its folder is readable by the bot's user only, and so
+        are the database and its WAL."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._conn = Connection(self.path)
-        for pragma in PRAGMAS:
-            await self._conn.execute(pragma)
+        os.chmod(self.path.parent, 0o700)
+        old = os.umask(0o077)
+        try:
+            self._conn = Connection(self.path)
+            for pragma in PRAGMAS:
+                await self._conn.execute(pragma)
+        finally:
+            os.umask(old)
+        for path in (self.path, *self.path.parent.glob(self.path.name + "-*")):
+            os.chmod(path, 0o600)
 
     async def close(self) -> None:
         if self._conn is not None:
