@@ -20,7 +20,7 @@ async def everything(bot) -> str:
     parts = []
     tables = [r[0] for r in await bot.rows("SELECT name FROM sqlite_master WHERE type = 'table'")]
     for table in tables:
-        for row in await bot.rows(f"SELECT * FROM {table}"):  # noqa: S608 - our own names
+        for row in await bot.rows(f"SELECT * FROM {table}"):
             parts.append(f"{table}: " + " | ".join(str(v) for v in row))
     for path in Path(bot.settings.data_dir).rglob("*"):
         if path.is_file():

@@ -8,8 +8,11 @@ import copy
 
 from bot.services import socialmap
 from tests.fakes.harness import ROOT
-from tests.test_organiser_matches_and_introduces import LINA, OMAR
-from tests.test_organiser_matches_and_introduces import circle  # noqa: F401 - a fixture
+from tests.test_organiser_matches_and_introduces import (
+    LINA,
+    OMAR,
+    circle,  # noqa: F401 - a fixture
+)
 
 
 async def statuses(bot) -> dict[int, str]:
