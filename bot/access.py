@@ -53,6 +53,7 @@ class Action(StrEnum):
     FIND = "find"
     REFER = "refer"
     MAPKEEP = "mapkeep"
+    MEMBERS = "members"
 
 
 _EVERYONE = frozenset(ROLES)
@@ -87,6 +88,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.FIND: _EVERYONE,
     Action.REFER: _ORGANISERS,
     Action.MAPKEEP: _TRAINERS,
+    Action.MEMBERS: _TRAINERS,
 }
 
 # Which roles a role may hand out through an invite.
@@ -129,8 +131,21 @@ def is_admin(role: str | None) -> bool:
     return role == Role.ADMIN
 
 
-def allowed(role: str | None, action: Action) -> bool:
+# What someone whose access was paused may still do: read the help, see and erase their data.
+WHILE_PAUSED = frozenset({Action.HELP, Action.LANGUAGE, Action.MYDATA, Action.FORGET})
+
+
+def allowed(role: str | None, action: Action, *, paused: bool = False) -> bool:
+    if paused and action not in WHILE_PAUSED:
+        return False
     return role is not None and role in PERMISSIONS[action]
+
+
+def may_manage(role: str | None, target_role: str) -> bool:
+    """Who may pause or change whom: a trainer the kwartiermakers, an admin also trainers."""
+    if is_admin(role):
+        return target_role in (Role.ORGANISER, Role.TRAINER)
+    return is_trainer(role) and target_role == Role.ORGANISER
 
 
 def may_grant(role: str | None, target_role: str) -> bool:
@@ -147,6 +162,6 @@ def commands_for(role: str | None) -> list[Action]:
              Action.CIRCLE, Action.MATCHES, Action.REFER, Action.INTAKE, Action.SESSIONS,
              Action.PAYMENTS, Action.VOUCHER, Action.LOGBOOK, Action.DECIDE, Action.EVENTS,
              Action.ATTENDANCE, Action.BROADCAST, Action.OVERVIEW, Action.MAPKEEP,
-             Action.INVITE, Action.LIST_INVITES, Action.LANGUAGE, Action.MYDATA,
+             Action.INVITE, Action.LIST_INVITES, Action.MEMBERS, Action.LANGUAGE, Action.MYDATA,
              Action.FORGET]
     return [a for a in order if allowed(role, a)]  # RSVP is a button, not a command

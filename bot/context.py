@@ -86,7 +86,8 @@ class BotContext(CallbackContext[ExtBot, dict, dict, dict]):
                        role=self.role)
 
     def may(self, action: access.Action) -> bool:
-        return access.allowed(self.role, action)
+        paused = self.person is not None and not self.person.active
+        return access.allowed(self.role, action, paused=paused)
 
     @property
     def draft(self) -> dict[str, Any]:

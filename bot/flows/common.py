@@ -82,6 +82,9 @@ def refusal(context: BotContext) -> str:
     if context.person is None:
         return t.gettext("You are not registered yet. Open the invite link you got from your "
                          "kwartiermaker or trainer, or ask them for one.")
+    if not context.person.active:
+        return t.gettext("Your access is paused. Ask your trainer if you think this is a "
+                         "mistake. /mydata and /forget still work.")
     return t.gettext("This is not available for your role. /help shows what you can do.")
 
 

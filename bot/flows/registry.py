@@ -17,6 +17,7 @@ from bot.flows import (
     language,
     logbook,
     mapkeep,
+    members,
     mine,
     onboarding,
     overview,
@@ -39,7 +40,7 @@ FLOWS: tuple[Flow, ...] = (
     attendance.ATTENDANCE, broadcast.BROADCAST,
 )
 VIEWS = (mine, circle, session_log, payments, vouchers, logbook, overview, find, refer, invites,
-         events, agenda, language, privacy, broadcast)
+         events, agenda, language, privacy, broadcast, members)
 
 
 def by_name(name: str | None) -> Flow | None:

@@ -59,6 +59,7 @@ def command_description(t: Translator, action: access.Action) -> str:
         access.Action.FIND: t.gettext("Find help nearby"),
         access.Action.REFER: t.gettext("Hand a need over to a service"),
         access.Action.MAPKEEP: t.gettext("Keep the social map up to date"),
+        access.Action.MEMBERS: t.gettext("Pause someone's access, or change their role"),
     }
     return texts[action]
 

@@ -11,7 +11,7 @@ from enum import StrEnum
 from bot import access
 from bot.access import Role
 from bot.services.request import Request
-from bot.storage import audit
+from bot.storage import audit, people
 from bot.storage import invites as invite_store
 from bot.storage.invites import Invite  # also for the flows, which do not import storage
 
@@ -59,12 +59,24 @@ def status_of(invite: Invite | None, now: datetime) -> InviteStatus:
     return InviteStatus.OK
 
 
+async def creator_may_grant(conn, req: Request, invite) -> bool:
+    """An invite works only while whoever made it may still hand out its role (an admin
+    removed from SAMEN_ADMIN_IDS, a paused trainer: their invites stop working)."""
+    creator = await people.by_id(conn, invite.created_by)
+    if creator is None or not creator.active:
+        return False
+    return access.may_grant(access.effective_role(creator, req.settings.admin_ids), invite.role)
+
+
 async def check(req: Request, code: str) -> InviteCheck:
     if not CODE_RE.match(code):
         return InviteCheck(InviteStatus.INVALID)
     async with req.db.read() as conn:
         invite = await invite_store.by_code(conn, code)
-    return InviteCheck(status_of(invite, req.now), invite)
+        status = status_of(invite, req.now)
+        if status is InviteStatus.OK and not await creator_may_grant(conn, req, invite):
+            status = InviteStatus.REVOKED
+    return InviteCheck(status, invite)
 
 
 async def create(req: Request, *, role: str, max_uses: int | None, valid_days: int) -> Invite:

@@ -6,8 +6,9 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from bot import access
 from bot.access import Role
-from bot.services.invites import InviteStatus, status_of
+from bot.services.invites import InviteStatus, creator_may_grant, status_of
 from bot.services.request import Request
 from bot.storage import audit, people
 from bot.storage import invites as invite_store
@@ -56,6 +57,8 @@ async def join(req: Request, visitor: Visitor, *, invite_code: str | None,
         if not as_admin:
             invite = await invite_store.by_code(conn, invite_code or "")
             status = status_of(invite, now)
+            if status is InviteStatus.OK and not await creator_may_grant(conn, req, invite):
+                status = InviteStatus.REVOKED
             if invite is None or status is not InviteStatus.OK:
                 raise JoinRefused(status)
             if not await invite_store.take_use(conn, invite.id, now):
@@ -101,3 +104,43 @@ async def forget(req: Request) -> None:
         await people.erase(conn, req.me)
         await audit.record(conn, now=req.now, actor_id=None, action="person.forget")
     req.db.after_commit(req.db.truncate_wal)  # no copy of the deleted rows stays in the WAL
+
+
+async def members(req: Request) -> list[Person]:
+    """The kwartiermakers and trainers the person asking may pause or change."""
+    async with req.db.read() as conn:
+        found = await people.members(conn)
+    return [p for p in found if p.id != req.me.id and access.may_manage(req.role, p.role)]
+
+
+async def _managed(conn, req: Request, person_id: int) -> Person:
+    person = await people.by_id(conn, person_id)
+    if person is None or person.id == req.me.id or not access.may_manage(req.role, person.role):
+        raise access.AccessDenied("not someone you manage")
+    return person
+
+
+async def set_active(req: Request, person_id: int, active: bool) -> Person | None:
+    """Pauses (or gives back) someone's access; returns them, or None if nothing changed.
+    A paused person keeps their data and can still see and erase it."""
+    async with req.db.tx() as conn:
+        person = await _managed(conn, req, person_id)
+        if not await people.set_active(conn, person.id, active):
+            return None
+        await audit.record(conn, now=req.now, actor_id=req.me.id,
+                           action="person.resume" if active else "person.pause",
+                           subject=f"person:{person.id}")
+        return await people.by_id(conn, person.id)
+
+
+async def change_role(req: Request, person_id: int, role: Role) -> Person | None:
+    """An admin makes a kwartiermaker a trainer or back; returns them, or None if unchanged."""
+    if not access.is_admin(req.role) or role not in (Role.ORGANISER, Role.TRAINER):
+        raise access.AccessDenied("only an admin changes roles")
+    async with req.db.tx() as conn:
+        person = await _managed(conn, req, person_id)
+        if not await people.set_role(conn, person.id, role):
+            return None
+        await audit.record(conn, now=req.now, actor_id=req.me.id, action=f"person.role.{role}",
+                           subject=f"person:{person.id}")
+        return await people.by_id(conn, person.id)

@@ -76,6 +76,26 @@ async def insert(
     return person
 
 
+async def set_active(conn: Connection, person_id: int, active: bool) -> bool:
+    cur = await conn.execute("UPDATE person SET active = ? WHERE id = ? AND active != ?",
+                             (int(active), person_id, int(active)))
+    return cur.rowcount == 1
+
+
+async def set_role(conn: Connection, person_id: int, role: str) -> bool:
+    cur = await conn.execute("UPDATE person SET role = ? WHERE id = ? AND role != ?",
+                             (role, person_id, role))
+    return cur.rowcount == 1
+
+
+async def members(conn: Connection) -> list[Person]:
+    """Kwartiermakers and trainers, active or paused, by name."""
+    rows = await conn.execute_fetchall(
+        "SELECT * FROM person WHERE role IN (?, ?) ORDER BY display_name, id",
+        (Role.ORGANISER, Role.TRAINER))
+    return [from_row(r) for r in rows]
+
+
 async def set_language(conn: Connection, person_id: int, language: str) -> None:
     await conn.execute("UPDATE person SET language = ? WHERE id = ?", (language, person_id))
 
