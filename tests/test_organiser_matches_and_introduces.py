@@ -163,17 +163,17 @@ async def test_daily_digest_is_one_message(bot, circle):
 async def test_phone_intake_then_claim(bot, cohort):
     _, noor, _ = cohort
     await noor.send("/intake")
-    await noor.send("Mevrouw Fatma")
     await noor.click("العربية")
+    consent = [m.text for m in noor.inbox[-3:]]
+    assert "قبل أن نبدأ" in consent[1]  # read out before anything about her is typed
+    await noor.click("Ja, ze gaf toestemming")
+    await noor.send("Mevrouw Fatma")
     await noor.send("06-123")  # too short
     assert "geen telefoonnummer" in noor.inbox[-2].text
-    await noor.send("06 1234 5678")
     unfinished = json.loads((await noor.send("/mydata"))[-1].file_bytes)
-    assert "Fatma" not in json.dumps(unfinished) and "1234" not in json.dumps(unfinished)
-    await noor.send("06 1234 5678")  # /mydata did not end the intake: the phone once more
-    consent = [m.text for m in noor.inbox[-3:]]
-    assert "قبل أن نبدأ" in consent[1]
-    await noor.click("Ja, ze gaf toestemming")
+    assert "Fatma" not in json.dumps(unfinished)
+    await noor.send("06 1234 5678")  # /mydata did not end the intake
+    assert await bot.rows("SELECT count(*) FROM person WHERE phone IS NOT NULL") == [(0,)]
     await noor.click("🛒 Boodschappen")
     await noor.click("Volgende")
     await noor.send_voice(duration=12)
@@ -183,7 +183,9 @@ async def test_phone_intake_then_claim(bot, cohort):
     assert "Opgeslagen voor hen" in replies[-2].text
     claim = replies[-1]
     assert claim.kind == "photo" and "?start=c_" in claim.text
-    code = claim.text.rsplit("start=", 1)[1].split()[0]
+    code = claim.text.split("start=", 1)[1].split()[0]
+    pin = claim.text.rsplit(": ", 1)[1].strip()
+    assert len(pin) == 4 and pin.isdigit()
     row = await bot.rows("SELECT telegram_id, role, language, phone, consent_by IS NOT NULL"
                          " FROM person WHERE display_name = 'Mevrouw Fatma'")
     assert row == [(None, "resident", "ar", "06 1234 5678", 1)]
@@ -192,13 +194,15 @@ async def test_phone_intake_then_claim(bot, cohort):
     assert "niet voor jou" in (await bot.user(NOOR).send(f"/start {code}"))[-1].text
     fatma = bot.user(400, "Fatma", language_code="ar")
     await fatma.send(f"/start {code}")
+    assert "Fatma" not in fatma.last.text  # nothing about her before the code
+    await fatma.send("0000" if pin != "0000" else "1111")  # a wrong code
+    assert "Fatma" not in fatma.last.text
+    await fatma.send(pin)
     assert "Mevrouw Fatma" in fatma.last.text
-    await fatma.click("✅")
-    await fatma.click("العربية")
-    await fatma.click("✅")
-    rows = await bot.rows("SELECT telegram_id, consent_by FROM person"
+    await fatma.click("✅")  # no language or consent asked again: given at the intake
+    rows = await bot.rows("SELECT telegram_id, consent_by, language FROM person"
                           " WHERE display_name = 'Mevrouw Fatma'")
-    assert rows == [(400, None)]
+    assert rows == [(400, None, "ar")]
     assert await bot.rows("SELECT count(*) FROM person WHERE telegram_id = 400") == [(1,)]
     mine = (await fatma.send("/mine"))[-1].text
     assert "🛒 التسوق" in mine and "🎤" in mine
@@ -210,3 +214,58 @@ async def test_phone_intake_then_claim(bot, cohort):
     assert [(i["kind"], i["category"], i["voice_seconds"]) for i in data["needs_and_offers"]] == [
         ("need", "shopping", 12)]
     assert AMAL  # the cohort fixture's other kwartiermaker is untouched
+
+
+async def test_five_wrong_codes_stop_a_claim_link_and_entered_gives_a_new_one(bot, cohort):
+    _, noor, _ = cohort
+    await noor.send("/intake")
+    await noor.click("Nederlands")
+    await noor.click("Ja")
+    await noor.send("Meneer Bram")
+    await noor.click("Overslaan")
+    await noor.click("🛒 Boodschappen")
+    await noor.click("Volgende")
+    await noor.click("Overslaan")
+    await noor.click("Nu even niets")
+    await noor.click("Nu niet")
+    claim = (await noor.click("Opslaan"))[-1]
+    code = claim.text.split("start=", 1)[1].split()[0]
+    pin = claim.text.rsplit(": ", 1)[1].strip()
+    guesser = bot.user(402, "Guess")
+    await guesser.send(f"/start {code}")
+    for guess in [g for g in ("0000", "1111", "2222", "3333", "4444", "5555") if g != pin][:5]:
+        await guesser.send(guess)
+    assert "gestopt" in guesser.last.text
+    assert "Bram" not in "".join(m.text for m in guesser.inbox)
+    listing = (await noor.send("/entered"))[-1]
+    assert "Meneer Bram" in listing.text and "link gestopt" in listing.text
+    fresh = (await noor.click("🔗 1"))[-1]
+    new_code = fresh.text.split("start=", 1)[1].split()[0]
+    pin = fresh.text.rsplit(": ", 1)[1].strip()
+    bram = bot.user(403, "Bram")
+    await bram.send(f"/start {new_code}")
+    await bram.send(pin)
+    await bram.click("✅")
+    assert await bot.rows("SELECT telegram_id FROM person WHERE display_name = 'Meneer Bram'"
+                          ) == [(403,)]
+
+
+async def test_a_kwartiermaker_erases_a_resident_entered_by_phone(bot, cohort):
+    _, noor, _ = cohort
+    await noor.send("/intake")
+    await noor.click("Nederlands")
+    await noor.click("Ja")
+    await noor.send("Mevrouw Ans")
+    await noor.send("0687654321")
+    await noor.click("🛒 Boodschappen")
+    await noor.click("Volgende")
+    await noor.click("Overslaan")
+    await noor.click("Nu even niets")
+    await noor.click("Nu niet")
+    await noor.click("Opslaan")
+    await noor.send("/entered")
+    await noor.click("🗑 1")
+    await noor.click("Ja, wis alles")
+    assert await bot.rows("SELECT count(*) FROM person WHERE display_name = 'Mevrouw Ans'") == [
+        (0,)]
+    assert await bot.rows("SELECT count(*) FROM item") == [(0,)]

@@ -12,9 +12,9 @@ from telegram.constants import ParseMode
 
 from bot.access import Role
 from bot.flows import menu, ui
-from bot.flows.steps import END, NEXT, Choice, Entry, Flow, Outcome, Step, Turn
+from bot.flows.steps import END, NEXT, STAY, Choice, Entry, Flow, Outcome, Step, Turn
 from bot.flows.texts import help_text, how_to_join, invite_problem, welcome
-from bot.i18n import Translator
+from bot.i18n import N_, Translator
 from bot.languages import LANGUAGES
 from bot.services import intake, invites, membership
 from bot.services.invites import InviteStatus
@@ -33,6 +33,10 @@ def claim_problem(t: Translator, reason: str) -> str:
         "already_member": t.gettext("You are already registered with this Telegram account, so "
                                     "this personal link is not for you. /help shows what you "
                                     "can do."),
+        "stopped": t.gettext("This personal link was stopped. Ask your kwartiermaker for a "
+                             "new one."),
+        "wrong_pin": t.gettext("That code does not fit. Check it with your kwartiermaker and "
+                               "type it again."),
     }[reason]
 
 
@@ -67,12 +71,11 @@ async def begin(turn: Turn, args: list[str]) -> bool:
         return False
     if code.startswith(invites.CLAIM_PREFIX):
         try:
-            info = await intake.check_claim(turn.req, code, user_id)
+            await intake.check_claim(turn.req, code, user_id)  # says nothing about the person
         except intake.ClaimRefused as refused:
             await turn.say(claim_problem(t, refused.reason))
             return False
-        turn.draft.update(claim=code, hint=info.person.language)
-        turn.context.t = turn.req.translations.for_language(info.person.language)
+        turn.draft["claim"] = code
         return True
     result = await invites.check(turn.req, code)
     if result.status is not InviteStatus.OK:
@@ -82,10 +85,23 @@ async def begin(turn: Turn, args: list[str]) -> bool:
     return True
 
 
+async def read_pin(turn: Turn, text: str) -> Outcome:
+    """The code the kwartiermaker read out: only with it does the bot say whose record this is
+    (and switch to the language recorded at the intake)."""
+    t, d = turn.t, turn.draft
+    try:
+        info = await intake.verify(turn.req, d["claim"], text, turn.update.effective_user.id)
+    except intake.ClaimRefused as refused:
+        await turn.say(claim_problem(t, refused.reason))
+        return STAY if refused.reason == "wrong_pin" else END
+    d.update(pin=text.strip(), hint=info.person.language)
+    turn.context.t = turn.req.translations.for_language(info.person.language)
+    return NEXT
+
+
 async def ask_claim(turn: Turn) -> None:
-    t = turn.t
-    info = await intake.check_claim(turn.req, turn.draft["claim"],
-                                    turn.update.effective_user.id)
+    t, d = turn.t, turn.draft
+    info = await intake.verify(turn.req, d["claim"], d["pin"], turn.update.effective_user.id)
     await turn.say(t.gettext("Your kwartiermaker {organiser} wrote down your answers for {name}. "
                              "Is that you?").format(organiser=info.organiser_name or "?",
                                                     name=info.person.display_name), [
@@ -94,8 +110,19 @@ async def ask_claim(turn: Turn) -> None:
 
 
 async def its_me(turn: Turn, _args: list[str]) -> Outcome:
-    turn.draft["me"] = True
-    return NEXT
+    """The record becomes theirs, in the language recorded at the intake (consent was given
+    then, by phone, and is not asked again)."""
+    await turn.answer()
+    await turn.remove_buttons()
+    d, user, t = turn.draft, turn.update.effective_user, turn.t
+    try:
+        person = await intake.claim(turn.req, d["claim"], d["pin"], user.id)
+    except intake.ClaimRefused as refused:
+        await turn.say(claim_problem(t, refused.reason))
+        return END
+    await welcome_member(turn, person, t.gettext(
+        "The answers your kwartiermaker wrote down are now yours: /mine shows them.") + "\n\n")
+    return END
 
 
 async def _leave(turn: Turn, text: str) -> Outcome:
@@ -137,29 +164,26 @@ async def agree(turn: Turn, _args: list[str]) -> Outcome:
     visitor = membership.Visitor(telegram_id=user.id, display_name=user.first_name,
                                  language=d.get("language", t.code))
     try:
-        if d.get("claim"):
-            person = await intake.claim(turn.req, d["claim"], user.id, visitor.language)
-        else:
-            person = await membership.join(
-                turn.req, visitor, invite_code=d.get("code"),
-                as_admin=bool(d.get("founder")) and user.id in turn.req.settings.admin_ids)
-    except intake.ClaimRefused as refused:
-        await turn.say(claim_problem(t, refused.reason))
-        return END
+        person = await membership.join(
+            turn.req, visitor, invite_code=d.get("code"),
+            as_admin=bool(d.get("founder")) and user.id in turn.req.settings.admin_ids)
     except membership.JoinRefused as refused:
         await turn.say(invite_problem(t, refused.status))
         return END
+    await welcome_member(turn, person, "")
+    return END
+
+
+async def welcome_member(turn: Turn, person, claimed: str) -> None:
+    t = turn.t
     turn.context.person, turn.context.role = person, person.role
-    claimed = t.gettext("The answers your kwartiermaker wrote down are now yours: /mine shows "
-                        "them.") + "\n\n" if d.get("claim") else ""
     share_now = None
-    if person.role == Role.RESIDENT and not d.get("claim"):
+    if person.role == Role.RESIDENT and not claimed:
         share_now = InlineKeyboardMarkup([[ui.button(
             "sh", "🤲 " + t.gettext("Share what you need and can give"), "start")]])
     await turn.say(welcome(t, person.display_name, person.role) + "\n\n" + claimed
                    + help_text(t, person.role), reply_markup=share_now)
     await menu.publish_for(turn.context.bot, turn.context.services, person)
-    return END
 
 
 async def decline(turn: Turn, _args: list[str]) -> Outcome:
@@ -170,8 +194,11 @@ async def decline(turn: Turn, _args: list[str]) -> Outcome:
 ONBOARDING = Flow(
     name="onboarding", prefix=P, entries=[Entry(command="start", begin=begin)],
     steps=[
+        Step("pin", question=N_("Type the code your kwartiermaker gave you (four digits)."),
+             text=read_pin, store=lambda turn, outcome: outcome, cancel=False,
+             pending=lambda d: "claim" in d and "pin" not in d),
         Step("claim", ask=ask_claim, actions={"me": its_me, "notme": not_me},
-             pending=lambda d: "claim" in d and "me" not in d),
+             pending=lambda d: "claim" in d),
         Step("language", key="lang", question=lambda turn: "🌐 " + turn.t.gettext(
             "Choose your language:"), per_row=2, store=chosen, cancel=False,
              choices=lambda turn: [Choice(c, lang.native_name) for c, lang in LANGUAGES.items()]),

@@ -40,7 +40,7 @@ FLOWS: tuple[Flow, ...] = (
     attendance.ATTENDANCE, broadcast.BROADCAST,
 )
 VIEWS = (mine, circle, session_log, payments, vouchers, logbook, overview, find, refer, invites,
-         events, agenda, language, privacy, broadcast, members)
+         events, agenda, language, privacy, broadcast, members, intake)
 
 
 def by_name(name: str | None) -> Flow | None:

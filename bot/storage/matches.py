@@ -1,4 +1,4 @@
-"""SQL for matches between a need and an offer, and for claim links."""
+"""SQL for matches between a need and an offer."""
 
 from __future__ import annotations
 
@@ -130,26 +130,3 @@ async def set_outcome(conn: Connection, match_id: int, outcome: str,
                       now: datetime) -> None:
     await conn.execute("UPDATE match SET outcome = ?, updated_at = ? WHERE id = ?",
                        (outcome, now.isoformat(), match_id))
-
-
-# claim links ------------------------------------------------------------------------------------
-async def insert_claim(conn: Connection, *, code: str, person_id: int, created_by: int,
-                       expires_at: datetime) -> None:
-    await conn.execute("INSERT INTO claim (code, person_id, created_by, expires_at)"
-                       " VALUES (?, ?, ?, ?)", (code, person_id, created_by,
-                                                expires_at.isoformat()))
-
-
-async def claim_by_code(conn: Connection, code: str) -> tuple | None:
-    cur = await conn.execute(
-        "SELECT code, person_id, created_by, expires_at, used_at FROM claim WHERE code = ?",
-        (code,))
-    row = await cur.fetchone()
-    return None if row is None else tuple(row)
-
-
-async def use_claim(conn: Connection, code: str, now: datetime) -> bool:
-    cur = await conn.execute(
-        "UPDATE claim SET used_at = ? WHERE code = ? AND used_at IS NULL AND expires_at > ?",
-        (now.isoformat(), code, now.isoformat()))
-    return cur.rowcount == 1
