@@ -85,7 +85,7 @@ async def test_forget_leaves_no_trace_of_a_resident_or_of_a_trainer(bot, cohort,
     await fenneke.click("kan niet", message=fenneke.last_with_buttons())
     await fenneke.click("ziek")
     await bot.deliver()
-    assert any("Fenneke" in m.text for m in gerdina.inbox)
+    assert any("Fenneke" in m.text and "ziek" in m.text for m in noor.inbox)  # her own
 
     # Noor hands another need of Fenneke's over to a service; the follow-up names her.
     await fenneke.send("/share")

@@ -131,13 +131,22 @@ def _report(t: Translator, counts: dict[str, int], trouble: broadcasts.Trouble) 
                                             + counts.get("cancelled", 0)),
         t.gettext("Unknown (may have arrived): {count}").format(count=counts.get("unknown", 0)),
     ]
-    if trouble.blocked:
+    if trouble.blocked or trouble.residents_blocked:
         lines += ["", t.gettext("Blocked the bot: {names}").format(
-            names=", ".join(trouble.blocked))]
-    if trouble.unknown:
+            names=_names(t, trouble.blocked, trouble.residents_blocked))]
+    if trouble.unknown or trouble.residents_unknown:
         lines += ["", t.gettext("Perhaps not arrived (the connection broke while sending): "
-                                "{names}").format(names=", ".join(trouble.unknown))]
+                                "{names}").format(
+            names=_names(t, trouble.unknown, trouble.residents_unknown))]
     return "\n".join(lines)
+
+
+def _names(t: Translator, names: list[str], residents: int) -> str:
+    """Kwartiermakers and trainers by name; residents only as a number."""
+    if residents:
+        names = [*names, t.ngettext("{count} resident", "{count} residents", residents).format(
+            count=residents)]
+    return ", ".join(names)
 
 
 def _again(t: Translator, broadcast_id: int, trouble: broadcasts.Trouble):

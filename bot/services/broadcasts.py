@@ -130,14 +130,17 @@ class Trouble:
     blocked: list[str]
     unknown: list[str]
     again: int  # copies that provably never left, which can be sent again
+    residents_blocked: int = 0  # residents are counted, not named
+    residents_unknown: int = 0
 
 
 async def trouble(req: Request, broadcast_id: int, counts: dict[str, int]) -> Trouble:
     ref = f"broadcast:{broadcast_id}"
     async with req.db.read() as conn:
-        blocked = await store.names_by_status(conn, ref, "blocked")
-        unknown = await store.names_by_status(conn, ref, "unknown")
-    return Trouble(blocked, unknown, counts.get("failed", 0) + counts.get("cancelled", 0))
+        blocked, residents_blocked = await store.names_by_status(conn, ref, "blocked")
+        unknown, residents_unknown = await store.names_by_status(conn, ref, "unknown")
+    return Trouble(blocked, unknown, counts.get("failed", 0) + counts.get("cancelled", 0),
+                   residents_blocked, residents_unknown)
 
 
 async def send_again(req: Request, broadcast_id: int) -> int:

@@ -167,17 +167,26 @@ async def answer(req: Request, *, event_id: int, occurrence: int, answer: str,
         changed = await store.upsert_rsvp(
             conn, event_id=event_id, occurrence_start=start.isoformat(), person_id=person.id,
             answer=answer, reason=reason, now=now)
-        if changed and answer == "no" and reason and event.created_by:
-            creator = await people.by_id(conn, event.created_by)
-            if creator is not None and creator.telegram_id is not None:
-                t = req.translations.for_language(creator.language)
-                end = start + (event.ends_at - event.starts_at)
-                await outbox.enqueue(
-                    conn, person_id=creator.id, chat_id=creator.telegram_id, kind="notice",
-                    ref=f"rsvp:{event_id}", now=now, due_at=now, about=[person.id],
-                    payload=notices.cannot_come(t, person.display_name, event,
-                                                Occurrence(start, end), reason))
+        told = await _who_hears_absence(conn, event, person)
+        if changed and answer == "no" and reason and told is not None:
+            t = req.translations.for_language(told.language)
+            end = start + (event.ends_at - event.starts_at)
+            await outbox.enqueue(
+                conn, person_id=told.id, chat_id=told.telegram_id, kind="notice",
+                ref=f"rsvp:{event_id}", now=now, due_at=now, about=[person.id],
+                payload=notices.cannot_come(t, person.display_name, event,
+                                            Occurrence(start, end), reason))
     return changed
+
+
+async def _who_hears_absence(conn: Connection, event: Event, person: Person) -> Person | None:
+    """Who hears "X cannot come, because …": the organiser of the meeting, except that a
+    resident's name and reason go only to their own kwartiermaker (trainers see residents in
+    numbers, never by name)."""
+    told = await people.by_id(conn, event.created_by) if event.created_by else None
+    if access.is_resident(person.role) and (told is None or told.id != person.invited_by):
+        told = await people.by_id(conn, person.invited_by) if person.invited_by else None
+    return told if told is not None and told.telegram_id is not None else None
 
 
 async def event_for(req: Request, event_id: int) -> Event:
@@ -319,11 +328,19 @@ async def _sheet_event(conn: Connection, req: Request, event_id: int) -> Event:
 
 async def attendance_sheet(req: Request, event_id: int, occurrence: datetime
                            ) -> tuple[Event, list[Person], dict[int, bool]]:
+    """The people to tick: for a trainer, residents are left out (they see residents only in
+    numbers; a resident's attendance is their own kwartiermaker's to keep)."""
     async with req.db.read() as conn:
         event = await _sheet_event(conn, req, event_id)
-        members = await _members(conn, event)
+        members = [p for p in await _members(conn, event) if _may_see_name(req, p)]
         marks = await store.attendance_of(conn, event_id, occurrence.isoformat())
     return event, members, marks
+
+
+def _may_see_name(req: Request, person: Person) -> bool:
+    """Names of residents: only for themselves and their own kwartiermaker."""
+    return not access.is_resident(person.role) or person.invited_by == req.me.id \
+        or person.id == req.me.id
 
 
 async def declined(req: Request, event_id: int, occurrence: datetime) -> set[int]:

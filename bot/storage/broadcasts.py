@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.access import Role
 from bot.storage.sqlite import Connection
 
 
@@ -56,12 +57,14 @@ async def by_id(conn: Connection, broadcast_id: int) -> Broadcast | None:
     return None if row is None else Broadcast(**dict(row))
 
 
-async def names_by_status(conn: Connection, ref: str, status: str) -> list[str]:
-    """First names of the recipients of a broadcast whose copy ended in ``status``."""
+async def names_by_status(conn: Connection, ref: str, status: str) -> tuple[list[str], int]:
+    """First names of the recipients of a broadcast whose copy ended in ``status`` (not of
+    residents, whom a trainer sees only in numbers), and how many residents besides."""
     rows = await conn.execute_fetchall(
-        "SELECT p.display_name FROM outbox o JOIN person p ON p.id = o.person_id"
+        "SELECT p.display_name, p.role FROM outbox o JOIN person p ON p.id = o.person_id"
         " WHERE o.ref = ? AND o.status = ? ORDER BY p.display_name", (ref, status))
-    return [r[0] for r in rows]
+    names = [r[0] for r in rows if r[1] != Role.RESIDENT]
+    return names, len(rows) - len(names)
 
 
 async def send_again(conn: Connection, broadcast_id: int, ref: str,
