@@ -13,7 +13,9 @@ SECRET_WORDS = "schuld bij de woningcorporatie"
 
 
 def seen(user) -> str:
-    return "\n".join(m.text for m in user.inbox)
+    """Every text and every button label this person was shown."""
+    return "\n".join(m.text + " " + " ".join(label for label, _ in m.buttons)
+                     for m in user.inbox)
 
 
 async def views(user) -> None:
