@@ -42,7 +42,7 @@ async def test_only_the_resident_and_their_kwartiermaker_see_her_name(bot, cohor
     await bot.tick()
     await lina.click("kan niet", message=lina.last_with_buttons())
     await lina.click("Afspraak")  # an appointment with the benefits agency
-    bot.api.blocked.add(LINA)
+    bot.api.blocked.add(SAM)  # a resident who blocked the bot: counted in the report
     await trainer.send("/broadcast")
     await trainer.send("Nieuws")
     await trainer.click("Iedereen")
