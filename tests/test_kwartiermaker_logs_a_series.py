@@ -192,3 +192,26 @@ async def test_only_own_series_and_only_for_seven_days(bot, series, admin):
     assert "Geen verslagen van de afgelopen 7 dagen" in replies[-1].text
     resident = bot.user(999, "Vi")
     assert "nog niet aangemeld" in (await resident.send("/log"))[-1].text
+
+
+async def test_mydata_of_a_kwartiermaker_holds_their_sessions_money_and_meetings(bot, series):
+    import json
+
+    from tests.fakes.journeys import plan
+
+    noor, _ = series
+    await log(noor)
+    trainer = bot.user(TRAINER)
+    await trainer.send("/payments")
+    await trainer.click(1)
+    await plan(noor, kind=None, title="Naaiatelier", day="maandag", at="19:00", hours="2 uur",
+               place="Bij Noor", audience="De bewoners uit mijn kring")
+    replies = await noor.send("/mydata")
+    summary, document = replies[-2].text, replies[-1]
+    assert summary.startswith("📄 Dit bewaart samenbot over jou:")  # readable, in Dutch
+    assert "Vastgelegde tafelsessies: 1" in summary and "Geplande bijeenkomsten: 1" in summary
+    assert "Aan jou betaald: € 40,00" in summary.replace("\xa0", " ")
+    data = json.loads(document.file_bytes)
+    assert data["table_sessions"][0]["report_text"] == "We leerden zomen en praatten over werk."
+    assert data["payments"][0]["amount_cents"] == 4000
+    assert data["events_planned"][0]["title"] == "Naaiatelier"

@@ -10,7 +10,7 @@ from bot import keyboards
 from bot.access import Action
 from bot.context import BotContext
 from bot.delivery import journal
-from bot.flows import engine, menu
+from bot.flows import engine, menu, mydata_text, ui
 from bot.flows.common import acknowledge, remove_keyboard, requires, say
 from bot.flows.steps import ACTIVE, DRAFTS
 from bot.services import membership
@@ -40,9 +40,12 @@ def _own_state(context: BotContext) -> tuple[dict, dict]:
 @requires(Action.MYDATA)
 async def mydata(update: Update, context: BotContext) -> None:
     state, unfinished = _own_state(context)
-    data = await membership.export(context.req, conversation_state=state, user_data=unfinished)
+    document = await membership.export(context.req, conversation_state=state,
+                                       user_data=unfinished)
+    await say(update, context, mydata_text.summary(context.t, document,
+                                              await ui.category_labels(context)))
     await context.bot.send_document(
-        update.effective_chat.id, data, filename="samenbot-mydata.json",
+        update.effective_chat.id, membership.as_json(document), filename="samenbot-mydata.json",
         caption=context.t.gettext("This file holds everything samenbot keeps about you."),
     )
 

@@ -85,16 +85,16 @@ async def set_language(req: Request, language: str) -> None:
 
 
 async def export(req: Request, *, conversation_state: dict[str, Any],
-                 user_data: dict[str, Any]) -> bytes:
-    """The /mydata file: every stored row about the person, pretty-printed JSON."""
+                 user_data: dict[str, Any]) -> dict[str, Any]:
+    """Everything stored about the person (for /mydata): every row of theirs, and nothing
+    about anyone else."""
     async with req.db.read() as conn:
         rows = await people.export_rows(conn, req.me.id)
-    document = {
-        "exported_at": req.now.isoformat(),
-        **rows,
-        "conversation_state": conversation_state,
-        "unfinished_answers": user_data,
-    }
+    return {"exported_at": req.now.isoformat(), **rows,
+            "conversation_state": conversation_state, "unfinished_answers": user_data}
+
+
+def as_json(document: dict[str, Any]) -> bytes:
     return json.dumps(document, ensure_ascii=False, indent=2, default=str).encode("utf-8")
 
 

@@ -194,7 +194,35 @@ async def export_rows(conn: Connection, person_id: int) -> dict[str, Any]:
     series = await conn.execute_fetchall(
         "SELECT title, themes, place, planned, created_at FROM series WHERE organiser_id = ?"
         " ORDER BY id", (person_id,))
+    hosted = "SELECT id FROM series WHERE organiser_id = :me OR cohost_id = :me"
+    sessions = await conn.execute_fetchall(
+        "SELECT s.title AS series, t.held_on, t.attendance, t.needs, t.offers,"
+        " t.matches_in_room, t.remaining, t.report_text, t.report_voice_id,"
+        " t.report_voice_seconds, t.report_photo_id, t.report_at, t.created_at"
+        f" FROM table_session t JOIN series s ON s.id = t.series_id WHERE t.series_id IN"
+        f" ({hosted}) ORDER BY t.held_on", {"me": person_id})
+    payments = await conn.execute_fetchall(
+        f"SELECT s.title AS series, p.amount_cents, p.paid_at FROM payment p JOIN series s"
+        f" ON s.id = p.series_id WHERE p.series_id IN ({hosted}) ORDER BY p.id",
+        {"me": person_id})
+    referrals = await conn.execute_fetchall(
+        "SELECT category, entry_id, note, outcome, created_at FROM referral"
+        " WHERE organiser_id = ? ORDER BY id", (person_id,))
+    certificate = await conn.execute_fetchall(
+        "SELECT recorded_at FROM certificate WHERE person_id = ?", (person_id,))
+    events = await conn.execute_fetchall(
+        "SELECT kind, title, place, starts_at, ends_at, weekly, audience, cancelled_at"
+        " FROM event WHERE created_by = ? ORDER BY id", (person_id,))
+    sent = await conn.execute_fetchall(
+        "SELECT audience, total, created_at FROM broadcast WHERE created_by = ? ORDER BY id",
+        (person_id,))
     return {
+        "table_sessions": [dict(r) for r in sessions],
+        "payments": [dict(r) for r in payments],
+        "referrals": [dict(r) for r in referrals],
+        "certificate": certificate[0][0] if certificate else None,
+        "events_planned": [dict(r) for r in events],
+        "broadcasts_sent": [dict(r) for r in sent],
         "logbook": [dict(r) for r in logbook],
         "vouchers": [dict(r) for r in vouchers],
         "series": [dict(r) for r in series],
