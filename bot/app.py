@@ -218,6 +218,8 @@ async def forget_the_old(app: Application) -> tuple[int, int]:
         if engine.expired(data, before):
             await app.persistence.write_user(user_id, data)
             people += 1
+    if messages or people:
+        await services.db.truncate_wal()  # no copy of the forgotten words stays in the WAL
     return messages, people
 
 

@@ -124,3 +124,24 @@ async def test_forget_leaves_no_trace_of_a_resident_or_of_a_trainer(bot, cohort,
     # What others did stays: Omar's offer, Noor's series of events, the broadcast's counts.
     assert await bot.rows("SELECT count(*) FROM item") == [(1,)]
     assert (await bot.rows("SELECT total FROM broadcast"))[0][0] >= 3
+
+
+async def test_an_abandoned_intake_keeps_no_name_or_phone_after_two_weeks(bot, cohort):
+    _, noor, _ = cohort
+    await noor.send("/intake")
+    await noor.click("Nederlands")
+    await noor.click("Ja")
+    await noor.send("Hanna Pietersma")
+    await noor.send("0611223344")  # and then her bus arrives: the intake is never saved
+    assert "Hanna Pietersma" in await everything(bot)
+
+    bot.clock.advance(days=13)
+    await bot.crash_and_restart()  # start-up forgets what is old, like the daily job
+    assert "Hanna Pietersma" in await everything(bot)  # two weeks are not over yet
+
+    bot.clock.advance(days=2)
+    await bot.crash_and_restart()
+    text = await everything(bot)
+    assert "Hanna Pietersma" not in text and "0611223344" not in text
+    await noor.send("/intake")  # a new intake starts from the beginning
+    assert "Ga verder" not in " ".join(m.text for m in noor.inbox[-2:])
