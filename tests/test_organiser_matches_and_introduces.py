@@ -269,3 +269,33 @@ async def test_a_kwartiermaker_erases_a_resident_entered_by_phone(bot, cohort):
     assert await bot.rows("SELECT count(*) FROM person WHERE display_name = 'Mevrouw Ans'") == [
         (0,)]
     assert await bot.rows("SELECT count(*) FROM item") == [(0,)]
+
+
+async def test_an_intake_stopped_after_consent_keeps_nothing_and_a_double_save_makes_one(
+        bot, cohort):
+    _, noor, _ = cohort
+    await noor.send("/intake")
+    await noor.click("Nederlands")
+    await noor.click("Ja")
+    await noor.send("Meneer Kees")
+    await noor.send("0611112222")
+    await noor.send("/cancel")
+    assert "niets bewaard" in noor.inbox[-1].text
+    assert "niets om te annuleren" in (await noor.send("/cancel"))[-1].text
+    assert await bot.rows("SELECT count(*) FROM person WHERE phone IS NOT NULL") == [(0,)]
+
+    await noor.send("/intake")  # the second try is the only record
+    await noor.click("Nederlands")
+    await noor.click("Ja")
+    await noor.send("Meneer Kees")
+    await noor.send("0611112222")
+    await noor.click("🛒 Boodschappen")
+    await noor.click("Volgende")
+    await noor.click("Overslaan")
+    await noor.click("Nu even niets")
+    await noor.click("Nu niet")
+    summary = copy.deepcopy(noor.last)
+    await noor.click("Opslaan")
+    await noor.click("Opslaan", message=summary)  # a double tap on the bus
+    assert await bot.rows("SELECT count(*) FROM person WHERE phone = '0611112222'") == [(1,)]
+    assert await bot.rows("SELECT count(*) FROM claim") == [(1,)]
