@@ -17,4 +17,9 @@ RUN pip install --no-cache-dir -e . \
 
 USER samen
 VOLUME ["/data"]
+# Webhook mode only (samenbot run --webhook); long polling needs no port.
+EXPOSE 8080
+# Healthy = the process writes its heartbeat, reaches Telegram and delivers what is due.
+HEALTHCHECK --interval=60s --timeout=20s --start-period=60s --retries=3 \
+    CMD ["samenbot", "status"]
 CMD ["samenbot", "run"]

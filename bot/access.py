@@ -54,6 +54,7 @@ class Action(StrEnum):
     REFER = "refer"
     MAPKEEP = "mapkeep"
     MEMBERS = "members"
+    PROMPTS = "prompts"
 
 
 _EVERYONE = frozenset(ROLES)
@@ -89,6 +90,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.REFER: _ORGANISERS,
     Action.MAPKEEP: _TRAINERS,
     Action.MEMBERS: _TRAINERS,
+    Action.PROMPTS: _TRAINERS,
 }
 
 # Which roles a role may hand out through an invite.
@@ -162,6 +164,7 @@ def commands_for(role: str | None) -> list[Action]:
              Action.CIRCLE, Action.MATCHES, Action.REFER, Action.INTAKE, Action.SESSIONS,
              Action.PAYMENTS, Action.VOUCHER, Action.LOGBOOK, Action.DECIDE, Action.EVENTS,
              Action.ATTENDANCE, Action.BROADCAST, Action.OVERVIEW, Action.MAPKEEP,
+             Action.PROMPTS,
              Action.INVITE, Action.LIST_INVITES, Action.MEMBERS, Action.LANGUAGE, Action.MYDATA,
              Action.FORGET]
     return [a for a in order if allowed(role, a)]  # RSVP is a button, not a command

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import datetime, time, timedelta
+from functools import partial
 
 from telegram import Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
@@ -20,8 +21,8 @@ from bot.flows import broadcast, engine, menu, registry
 from bot.flows.common import identify, load_person, say
 from bot.flows.private import private_only
 from bot.i18n import Translations
+from bot.services import backups, introductions, notices, retention
 from bot.services import events as event_service
-from bot.services import introductions, notices, retention
 from bot.services import programme as programme_service
 from bot.services import referrals as referral_service
 from bot.storage import inbox
@@ -96,7 +97,7 @@ async def create_application(
     """Opens and migrates the database, then builds the Application (not yet initialised)."""
     db = Database(settings.database_path)
     await db.open()
-    await migrate(db, settings.migrations_dir)
+    await migrate(db, settings.migrations_dir, before=partial(_backup_first, settings, clock))
     services = Services(settings=settings, db=db,
                         translations=Translations(settings.locales_dir, settings.tz), clock=clock)
 
@@ -121,8 +122,9 @@ async def create_application(
     app = builder.build()
     app.bot_data["services"] = services
     services.sender = sender
-    services.lanes = replies.Lanes(db, sender, lambda: app.bot.base_url, clock)
-    services.delivery = DeliveryWorker(db, app.bot, clock, budget, request=sender)
+    services.lanes = replies.Lanes(db, sender, lambda: app.bot.base_url, clock, budget=budget)
+    services.delivery = DeliveryWorker(db, app.bot, clock, budget, request=sender,
+                                       lanes=services.lanes)
 
     app.add_handler(TypeHandler(Update, load_person), group=-10)
     app.add_handler(TypeHandler(Update, private_only), group=-5)
@@ -156,6 +158,8 @@ async def start_application(app: Application, *, deliver: bool = True) -> None:
                            job_kwargs=late_ok)
         jobs.run_repeating(_retention_tick, interval=24 * 3600, first=24 * 3600,
                            name="retention", job_kwargs=late_ok)
+        jobs.run_daily(_backup_tick, time=time(3, 30, tzinfo=services.settings.tz),
+                       name="backup", job_kwargs=late_ok)
     else:
         await services.delivery.recover()
 
@@ -223,6 +227,20 @@ async def forget_the_old(app: Application) -> tuple[int, int]:
     return messages, people
 
 
+async def _backup_first(settings: Settings, clock: Callable[[], datetime],
+                        pending: list) -> None:
+    """A database that holds data is copied before a migration changes it."""
+    await backups.make(settings, f"before-migration-{pending[0].number:04d}", clock())
+
+
+async def _backup_tick(context: BotContext) -> None:
+    services: Services = context.application.bot_data["services"]
+    try:
+        await backups.make(services.settings, "daily", services.clock())
+    except OSError as exc:  # a full disk must not stop the bot; status shows the last backup
+        log.error("daily backup failed: %s", exc)
+
+
 async def _retention_tick(context: BotContext) -> None:
     await forget_the_old(context.application)
 
@@ -230,7 +248,7 @@ async def _retention_tick(context: BotContext) -> None:
 async def close_application(app: Application) -> None:
     """Stops the outbox worker, writes the last state and closes the database."""
     services: Services = app.bot_data["services"]
-    await services.lanes.settle()
+    await services.lanes.stop()  # replies still waiting for their turn stay stored
     await services.delivery.stop()
     if app.running:
         await app.stop()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from collections.abc import Mapping
@@ -41,12 +42,31 @@ class Settings:
     draft_days: int = 14  # unfinished answers are dropped when untouched this long
     log_level: str = "INFO"
     log_format: str = "text"  # or "json": one JSON object a line
+    backup_dir: Path | None = None  # default: <data_dir>/backups
+    backup_days: int = 7  # backups older than this are deleted (erasure reaches them)
+    outbox_keep_days: int = 365  # delivery facts of sent messages are deleted after this
+    webhook_url: str | None = None  # the public https URL Telegram posts updates to
+    webhook_secret: str | None = None  # default: derived from the token
+    webhook_listen: str = "0.0.0.0"
+    webhook_port: int = 8080
     locales_dir: Path = field(default=ROOT / "locales")
     migrations_dir: Path = field(default=ROOT / "migrations")
 
     @property
     def database_path(self) -> Path:
         return self.data_dir / "samenbot.sqlite3"
+
+    @property
+    def heartbeat_path(self) -> Path:
+        return self.data_dir / "heartbeat.json"
+
+    @property
+    def secret_token(self) -> str:
+        """What Telegram sends with every webhook call; derived from the token unless set, so
+        it survives restarts without one more setting."""
+        if self.webhook_secret:
+            return self.webhook_secret
+        return hashlib.sha256(b"samenbot-webhook:" + self.token.encode()).hexdigest()[:48]
 
     @property
     def tz(self) -> ZoneInfo:
@@ -111,7 +131,8 @@ def load_settings(env: Mapping[str, str] | None = None, *, require_token: bool =
                           ("SAMEN_VOUCHER_MAX", "500"), ("SAMEN_VOUCHER_COUNT", "15"),
                           ("SAMEN_SERIES_QUIET_DAYS", "21"),
                           ("SAMEN_REFERRAL_FOLLOW_UP_DAYS", "14"),
-                          ("SAMEN_OUTBOX_RETENTION_DAYS", "30"), ("SAMEN_DRAFT_DAYS", "14")):
+                          ("SAMEN_OUTBOX_RETENTION_DAYS", "30"), ("SAMEN_DRAFT_DAYS", "14"),
+                          ("SAMEN_BACKUP_DAYS", "7"), ("SAMEN_OUTBOX_KEEP_DAYS", "365")):
         raw = env.get(name, "").strip() or default
         if not (raw.isascii() and raw.isdigit()) or not 0 < int(raw) <= 10_000:
             raise ConfigError(f"{name} must be a whole positive number, got {raw!r}")
@@ -123,6 +144,14 @@ def load_settings(env: Mapping[str, str] | None = None, *, require_token: bool =
     log_format = env.get("SAMEN_LOG_FORMAT", "").strip().lower() or "text"
     if log_format not in ("text", "json"):
         raise ConfigError(f"SAMEN_LOG_FORMAT must be text or json, got {log_format!r}")
+    webhook_url = _url("SAMEN_WEBHOOK_URL", env.get("SAMEN_WEBHOOK_URL", "").strip())
+    secret = env.get("SAMEN_WEBHOOK_SECRET", "").strip() or None
+    if secret is not None and not re.fullmatch(r"[A-Za-z0-9_-]{16,256}", secret):
+        raise ConfigError("SAMEN_WEBHOOK_SECRET must be 16 to 256 letters, digits, _ or -")
+    raw_port = env.get("SAMEN_WEBHOOK_PORT", "").strip() or "8080"
+    if not (raw_port.isascii() and raw_port.isdigit()) or not 0 < int(raw_port) < 65536:
+        raise ConfigError(f"SAMEN_WEBHOOK_PORT must be a port number, got {raw_port!r}")
+    backup_dir = env.get("SAMEN_BACKUP_DIR", "").strip()
     data_dir = Path(env.get("SAMEN_DATA_DIR", "").strip() or "./data")
     if data_dir.exists() and not data_dir.is_dir():
         raise ConfigError(f"SAMEN_DATA_DIR is not a directory: {str(data_dir)!r}")
@@ -147,4 +176,11 @@ def load_settings(env: Mapping[str, str] | None = None, *, require_token: bool =
         draft_days=fees["SAMEN_DRAFT_DAYS"],
         log_level=log_level,
         log_format=log_format,
+        backup_dir=Path(backup_dir) if backup_dir else None,
+        backup_days=fees["SAMEN_BACKUP_DAYS"],
+        outbox_keep_days=fees["SAMEN_OUTBOX_KEEP_DAYS"],
+        webhook_url=webhook_url,
+        webhook_secret=secret,
+        webhook_listen=env.get("SAMEN_WEBHOOK_LISTEN", "").strip() or "0.0.0.0",
+        webhook_port=int(raw_port),
     )

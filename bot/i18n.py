@@ -55,6 +55,9 @@ def compile_catalogs(locales_dir: Path) -> list[Path]:
     return written
 
 
+TIME_24H = "HH:mm"
+
+
 class Translator:
     """Everything a flow needs to speak to one person: texts, plurals, dates and money."""
 
@@ -77,15 +80,18 @@ class Translator:
         return dates.format_date(value, format=fmt, locale=self.language.babel_locale)
 
     def format_datetime(self, value: datetime, date_format: str = "long") -> str:
-        """Date and short time in the person's own order and words, in the programme's zone."""
+        """Date and time in the person's own order and words, in the programme's zone."""
         local = value.astimezone(self.tz)
         locale = self.language.babel_locale
         pattern = dates.get_datetime_format("medium", locale=locale).replace("'", "")
-        return pattern.format(dates.format_time(local, "short", locale=locale),
+        return pattern.format(self.format_time(value),
                               dates.format_date(local, date_format, locale=locale))
 
     def format_time(self, value: datetime) -> str:
-        return dates.format_time(value.astimezone(self.tz), "short",
+        """Always the 24-hour clock (13:30): the one every language of the district reads the
+        same, and the one posters, buses and broadcasts use; a 12-hour "1:30 م" next to a
+        broadcast's "13:30" would be two times for one meeting."""
+        return dates.format_time(value.astimezone(self.tz), TIME_24H,
                                  locale=self.language.babel_locale)
 
     def format_number(self, value: int | float | Decimal) -> str:

@@ -22,6 +22,10 @@ LANGUAGES: dict[str, Language] = {
         # Sranan Tongo has no CLDR data: dates and numbers are formatted like Dutch.
         Language("srn", "Sranan Tongo", "nl_NL"),
         Language("pap", "Papiamentu", "pap"),
+        Language("tr", "Türkçe", "tr"),
+        Language("es", "Español", "es"),
+        # Twi is an Akan language: CLDR's Akan data gives its dates and numbers.
+        Language("tw", "Twi", "ak"),
     )
 }
 

@@ -15,7 +15,7 @@ import contextlib
 import json
 import logging
 from collections import deque
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from telegram import Update
@@ -43,6 +43,8 @@ class Receiver:
         self._mark = -1  # the highest update handled, once read
         self._failures: dict[int, int] = {}
         self._stopping = False
+        self.last_update_at: datetime | None = None  # for the heartbeat
+        self.receiving_ok_at: datetime | None = None  # Telegram last answered (or called)
 
     async def _load(self) -> None:
         """What a crash left in the inbox goes first."""
@@ -83,6 +85,7 @@ class Receiver:
             self._queue.popleft()
             self._queued.discard(raw["update_id"])
             self._mark = max(self._mark, raw["update_id"])
+            self.last_update_at = datetime.now(UTC)
             handled += 1
         return handled
 
@@ -121,6 +124,7 @@ class Receiver:
                 pause = min(pause * 2, 30)
                 continue
             pause = 1.0
+            self.receiving_ok_at = datetime.now(UTC)
             if updates:
                 await self.store(updates)
                 offset = updates[-1]["update_id"] + 1
@@ -132,6 +136,15 @@ class Receiver:
             self.wake.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.wake.wait(), 1.0)
+
+    async def work_until(self, stop: asyncio.Event) -> None:
+        """Handles what others store (the webhook) until ``stop``; then finishes the update in
+        hand."""
+        worker = asyncio.create_task(self.work(), name="inbox")
+        await stop.wait()
+        self._stopping = True
+        self.wake.set()
+        await worker
 
     async def run(self, stop: asyncio.Event) -> None:
         """Polls and handles until ``stop`` is set; then lets the update in hand finish."""

@@ -20,7 +20,7 @@ LOCALES = Path(__file__).resolve().parent.parent / "locales"
 def main(code: str, source: str) -> int:
     po = LOCALES / code / "LC_MESSAGES" / "messages.po"
     with po.open("rb") as fh:
-        catalog = read_po(fh, locale=None if code in ("srn", "tw") else code)
+        catalog = read_po(fh, locale=None if code == "srn" else code)
     wanted = json.loads(Path(source).read_text("utf-8"))
     missing = []
     for key, text in wanted.items():

@@ -11,7 +11,7 @@ from tests.fakes.journeys import join, make_invite
 COMMANDS = ["help", "invite", "invites", "language", "mydata", "forget", "agenda", "event",
             "events", "attendance", "broadcast", "share", "mine", "intake", "circle", "matches",
             "overview", "series", "log", "correct", "payments", "voucher", "logbook", "vouchers",
-            "certify", "table", "find", "refer", "mapkeep"]
+            "certify", "table", "find", "refer", "mapkeep", "prompts"]
 BASE = {"help", "language", "mydata", "forget", "agenda", "find"}
 ORGANISE = {"invite", "invites", "event", "events", "attendance"}
 ALLOWED = {
@@ -20,12 +20,27 @@ ALLOWED = {
     "organiser": BASE | ORGANISE | {"intake", "circle", "matches", "series", "log", "correct",
                                     "payments", "voucher", "logbook", "refer"},
     "trainer": BASE | ORGANISE | {"broadcast", "overview", "payments", "vouchers", "certify",
-                                  "table", "mapkeep"},
+                                  "table", "mapkeep", "prompts"},
     "admin": BASE | ORGANISE | {"broadcast", "overview", "payments", "vouchers", "certify",
-                                "table", "mapkeep"},
+                                "table", "mapkeep", "prompts"},
 }
 NOT_REGISTERED = "Je bent nog niet aangemeld"
 NOT_FOR_ROLE = "Dit kan niet in jouw rol"
+APOLOGY = "Sorry, er ging bij ons iets mis"  # what bot.app.on_error says after a crash
+STALE = "Die knop werkt niet meer, of is al gebruikt."
+
+
+@pytest.fixture
+def crashes(bot) -> list[BaseException]:
+    """Every exception a handler raised: PTB hands each one to every error handler, so this
+    one sees what bot.app.on_error turns into an apology."""
+    seen: list[BaseException] = []
+
+    async def record(_update: object, context) -> None:
+        seen.append(context.error)
+
+    bot.app.add_error_handler(record)
+    return seen
 
 
 @pytest.fixture
@@ -42,12 +57,15 @@ async def people(bot, admin):
 
 
 @pytest.mark.parametrize("role", list(ALLOWED))
-async def test_commands_by_role(bot, people, role):
+async def test_commands_by_role(bot, people, crashes, role):
     user = people[role]
     for command in COMMANDS:
         replies = await user.send(f"/{command}")
         text = replies[-1].text
         refused = NOT_REGISTERED in text or NOT_FOR_ROLE in text
+        # A crash is answered too (with an apology): that must not pass for "allowed".
+        assert crashes == [], (role, command, crashes)
+        assert not any(APOLOGY in r.text for r in replies), (role, command, text)
         if command in ALLOWED[role]:
             assert not refused, (role, command, text)
         else:
@@ -111,12 +129,20 @@ async def test_a_resident_cannot_revoke_anything(bot, people, data):
     assert await bot.rows("SELECT count(*) FROM invite WHERE revoked_at IS NOT NULL") == [(0,)]
 
 
-async def test_garbage_callback_data_is_answered(bot, people):
-    resident = people["resident"]
+async def test_garbage_callback_data_is_answered(bot, people, crashes):
+    resident = people["resident"]  # just joined: the two-hands questions are open
+    asked_again = {"": "Waar kun je een handje bij gebruiken?", "lang:": "Kies je taal",
+                   "lang:xx": "Kies je taal"}
     for data in ["", "x", "lang:", "lang:xx", "inv:uses:abc", "ob:lang:nl", "🙂" * 10]:
         replies = await resident.tap(data, _fake_message(resident.user_id))
-        # Either a short notice on the button or the question asked again; never silence.
-        assert bot.api.callback_answers[-1].get("text") or replies, data
+        answer = bot.api.callback_answers[-1]
+        # Never silence, and never a crash that the apology merely covers up: either the
+        # question asked again, or the "button no longer active" notice.
+        assert crashes == [], (data, crashes)
+        if data in asked_again:
+            assert [asked_again[data] in r.text for r in replies] == [True], (data, replies)
+        else:
+            assert answer.get("text") == STALE and replies == [], (data, answer, replies)
     assert await bot.rows("SELECT language FROM person WHERE telegram_id = 300") == [("nl",)]
 
 

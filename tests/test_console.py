@@ -19,7 +19,7 @@ async def test_console_walk_with_restart(tmp_path, capsys):
     console = Console(settings, 1)
     await console.start()
     try:
-        for line in ["/start", "2", "1", "/invite", "2", "1", "2"]:
+        for line in ["/start", "2", "1", "/invite", "2", "1", "2", "9"]:  # 9: they choose
             assert await console.handle(line)
         out = capsys.readouterr().out
         assert "[1] Nederlands" in out and "[2] English" in out
@@ -45,11 +45,12 @@ async def test_console_walk_with_restart(tmp_path, capsys):
         await console.stop()
 
 
-def test_console_runs_from_the_command_line(tmp_path):
+def test_console_runs_from_the_command_line_on_its_own_data(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "SAMEN_"))}
-    env["SAMEN_DATA_DIR"] = str(tmp_path)
+    env["SAMEN_DATA_DIR"] = str(tmp_path / "production")
     result = subprocess.run([sys.executable, "-m", "bot", "console"], input="/start\n1\n1\n!quit\n",
-                            env=env, cwd=ROOT, capture_output=True, text=True, timeout=60)
+                            env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert "Welkom, Person1!" in result.stdout
-    assert (tmp_path / "samenbot.sqlite3").exists()
+    assert (tmp_path / "console-data" / "samenbot.sqlite3").exists()
+    assert not (tmp_path / "production").exists()  # try-outs never land in production

@@ -27,9 +27,12 @@ async def test_admin_gets_a_link_and_a_qr_code(bot, admin):
     assert [label for label, _ in roles[-1].buttons] == ["Trainer", "Kwartiermaker", "Annuleren"]
     await admin.click("Kwartiermaker")
     await admin.click("Eén persoon")
-    replies = await admin.click("7 dagen")
-    qr = replies[-1]
+    await admin.click("7 dagen")
+    replies = await admin.click("English")  # the language they read best
+    qr, forward = replies[-2], replies[-1]
     assert qr.kind == "photo" and qr.file_bytes.startswith(b"\x89PNG\r\n\x1a\n")
+    assert forward.text.startswith("Hello! Admin invites you to samenbot")  # to them, in theirs
+    assert LINK_RE.search(forward.text).group(1) == LINK_RE.search(qr.text).group(1)
     code = LINK_RE.search(qr.text).group(1)
     assert re.fullmatch(r"[A-Za-z0-9_-]{16,64}", code)
     assert "Uitnodiging voor: Kwartiermaker" in qr.text
@@ -118,6 +121,7 @@ async def test_a_forged_role_button_cannot_grant_a_role(bot, admin, trainer):
     await trainer.tap(cb.encode(cb.INVITE_ROLE, "trainer"), trainer.last)
     await trainer.click(1)
     await trainer.click(1)
+    await trainer.click("Ze kiezen zelf")
     assert await bot.rows("SELECT role FROM invite ORDER BY id") == [("trainer",), ("organiser",)]
 
 
@@ -148,8 +152,9 @@ async def test_text_during_the_invite_questions_repeats_the_question(bot, traine
     await trainer.send_voice()
     assert trainer.last.text == "Hoe lang mag de link gebruikt worden?"
     # What was chosen before the wrong input is still there.
-    replies = await trainer.click("1 dag")
-    assert "0 van 1 plek gebruikt" in replies[-1].text
+    await trainer.click("1 dag")
+    replies = await trainer.click("Nederlands")
+    assert "0 van 1 plek gebruikt" in replies[-2].text
 
 
 async def test_cancel_makes_nothing(bot, trainer):
@@ -166,3 +171,19 @@ def test_invite_codes_never_look_like_a_claim_link(monkeypatch):
     made = iter(["c_looks-like-a-claim-1234", "c_again-a-claim-like-one", "Ab3_normal-code-xyz12"])
     monkeypatch.setattr(invites.secrets, "token_urlsafe", lambda n: next(made))
     assert invites.new_code() == "Ab3_normal-code-xyz12"
+
+
+async def test_an_invite_in_their_language_says_who_invites_and_skips_a_question(bot, trainer):
+    code = await make_invite(trainer)
+    noor = bot.user(ORGANISER_ID, "Noor")
+    await join(noor, code)
+    resident_code = await make_invite(noor, language="English")
+    forward = noor.last.text
+    assert forward.startswith("Hello! Noor invites you")  # to the resident, in English
+    lina = bot.user(RESIDENT_ID, "Lina", language_code="nl")
+    consent = (await lina.send(f"/start {resident_code}"))[-1]
+    assert consent.text.startswith("Noor invites you to take part.")  # no language question
+    assert "Before we start" in consent.text
+    await lina.click("✅")
+    assert await bot.rows("SELECT language FROM person WHERE telegram_id = ?", RESIDENT_ID) == [
+        ("en",)]

@@ -5,9 +5,11 @@ claim link; privacy between circles and roles."""
 from __future__ import annotations
 
 import copy
+import io
 import json
 
 import pytest
+from PIL import Image
 
 from tests.fakes.journeys import AMAL, NOOR, join, make_invite
 
@@ -166,7 +168,7 @@ async def test_phone_intake_then_claim(bot, cohort):
     await noor.click("العربية")
     consent = [m.text for m in noor.inbox[-3:]]
     assert "قبل أن نبدأ" in consent[1]  # read out before anything about her is typed
-    await noor.click("Ja, ze gaf toestemming")
+    await noor.click("Ja, er is toestemming")
     await noor.send("Mevrouw Fatma")
     await noor.send("06-123")  # too short
     assert "geen telefoonnummer" in noor.inbox[-2].text
@@ -180,12 +182,16 @@ async def test_phone_intake_then_claim(bot, cohort):
     await noor.click("Nu even niets")
     await noor.click("Nu niet")
     replies = await noor.click("Opslaan")
-    assert "Opgeslagen voor hen" in replies[-2].text
-    claim = replies[-1]
+    saved, claim, card, _, sms = replies[-5:]
+    assert "Opgeslagen voor hen" in saved.text
     assert claim.kind == "photo" and "?start=c_" in claim.text
     code = claim.text.split("start=", 1)[1].split()[0]
     pin = claim.text.rsplit(": ", 1)[1].strip()
     assert len(pin) == 4 and pin.isdigit()
+    # Without a smartphone of her own: a card to print and a text for an SMS, in Arabic.
+    assert card.kind == "document" and card.file_bytes.startswith(b"\x89PNG")
+    assert Image.open(io.BytesIO(card.file_bytes)).size == (1240, 874)
+    assert code in sms.text and pin in sms.text and "Mevrouw Fatma" in sms.text
     row = await bot.rows("SELECT telegram_id, role, language, phone, consent_by IS NOT NULL"
                          " FROM person WHERE display_name = 'Mevrouw Fatma'")
     assert row == [(None, "resident", "ar", "06 1234 5678", 1)]

@@ -3,6 +3,8 @@ and finding help in the chat by theme, by misspelt words, or near a shared locat
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import shutil
 import subprocess
@@ -11,13 +13,18 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from rapidfuzz import fuzz, process
 
 from bot.services import hsds, socialmap
+from bot.services.socialmap import SocialMap, query_words
 from bot.storage import socialmap as store
 from tests.fakes.journeys import join, make_invite
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "socialmap-zuidoost"
+# The codes the example uses, for reading it without a database.
+CATEGORIES = {code for row in csv.DictReader(io.StringIO(
+    (EXAMPLE / "services.csv").read_text("utf-8"))) for code in row["x_categories"].split()}
 
 
 async def entries(bot):
@@ -127,6 +134,41 @@ async def test_find_by_misspelt_words_and_nothing_found(mapped, admin):
     replies = await admin.send("zwembad op de maan")
     assert "Niets gevonden" in replies[-1].text and "spreekuur" in replies[-1].text
     assert [label for label, _ in replies[-1].buttons] == ["🗂 Per thema"]
+
+
+async def test_a_pasted_essay_is_read_as_its_first_words(mapped, admin):
+    """Telegram lets anyone send 4,096 characters; the search reads the first few words (so
+    one message cannot hold the bot up) and still answers with what they ask for."""
+    await join(admin)
+    await find_by(admin, "Typ een paar woorden")
+    essay = ("Ik zoek schuldhlup want de rekeningen stapelen zich op. " * 80)[:4096]
+    cards = await admin.send(essay)
+    assert cards[0].text.startswith("🏠 Schuldhulp")
+    await find_by(admin, "Typ een paar woorden")
+    cards = await admin.send(("voedselbank " * 400)[:4096])
+    assert cards[0].text.startswith("🏠 Voedselbank")
+
+
+def test_a_query_is_read_up_to_8_words_and_200_characters():
+    assert query_words("Hulp bij de schulden, HULP!") == ["hulp", "bij", "schulden"]
+    assert query_words(" ".join(f"woord{n}" for n in range(50))) == [
+        f"woord{n}" for n in range(8)]
+    assert query_words("a" * 41 + " voedselbank") == ["voedselbank"]  # not a word
+    assert query_words("x " * 100 + "voedselbank") == []  # starts after 200 characters
+
+
+def test_fuzzy_words_are_compared_only_with_words_of_a_length_that_can_match():
+    """The length window is an optimisation: it must find exactly what comparing with the
+    whole vocabulary finds."""
+    social_map = SocialMap(hsds.read(EXAMPLE, CATEGORIES))
+    vocabulary = social_map._vocabulary
+    for word in [*vocabulary, *(w[:-1] for w in vocabulary), *(w + "x" for w in vocabulary),
+                 *(w[1:] + "e" for w in vocabulary)]:
+        for cutoff in (80, 90):
+            every = process.extract(word, vocabulary, scorer=fuzz.ratio, score_cutoff=cutoff,
+                                    limit=None)
+            assert sorted(social_map._similar(word, cutoff)) == sorted(
+                (score, index) for _, score, index in every), word
 
 
 async def test_near_me_with_distance_and_the_map(mapped, admin):

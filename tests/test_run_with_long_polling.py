@@ -37,7 +37,7 @@ def test_run_answers_over_http_and_keeps_state(tmp_path):
         try:
             sent = api.wait_for("sendMessage")
             assert "Choose your language" in sent[0]["text"]
-            assert api.wait_for("setMyCommands", 4)  # visitor menus: default, nl, en, ar
+            assert api.wait_for("setMyCommands", 7)  # visitors: default, nl, en, ar, tr, es, tw
         finally:
             time.sleep(1.5)  # a few getUpdates rounds, each one a request with the token in it
             process.send_signal(signal.SIGTERM)

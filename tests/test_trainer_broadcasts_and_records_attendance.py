@@ -28,8 +28,11 @@ async def test_broadcast_in_each_language_with_a_report(bot, cohort):
     assert await bot.rows("SELECT count(*) FROM broadcast") == [(1,)]
 
     await bot.tick()
-    assert noor.last.text == "Vrijdag geen training: het buurthuis is dicht."
-    assert amal.last.text == "لا تدريب يوم الجمعة: المركز مغلق."
+    # Each copy says who it comes from, in the reader's language, above what the trainer wrote.
+    assert noor.last.text == ("📣 Van Tessa (Trainer):\n\n"
+                              "Vrijdag geen training: het buurthuis is dicht.")
+    assert amal.last.text.endswith("\n\nلا تدريب يوم الجمعة: المركز مغلق.")
+    assert "Tessa" in amal.last.text.split("\n")[0]
     report = next(m for m in trainer.inbox if m.message_id == status.message_id).text
     assert "Afgeleverd: 2" in report and "Blokkeerde de bot: 0" in report
     assert await bot.rows("SELECT status FROM broadcast") == [("done",)]
@@ -76,7 +79,7 @@ async def test_broadcast_mistakes_are_answered(bot, cohort):
     await trainer.tap("bc:aud:organisers", trainer.last)  # a button of a later step, too early
     assert "werkt niet meer" in bot.api.callback_answers[-1]["text"]
     replies = await trainer.send("x" * 5000)
-    assert "de eerste 4000 tekens" in replies[0].text
+    assert "de eerste 3900 tekens" in replies[0].text
     await trainer.click("Annuleren")
     assert await bot.rows("SELECT count(*) FROM broadcast") == [(0,)]
 
@@ -134,5 +137,5 @@ async def test_broadcast_to_people_picked_by_hand(bot, cohort):
     assert review[-1].text.startswith("Dit bereikt 1 persoon.")
     await trainer.click("Verstuur nu")
     await bot.tick()
-    assert noor.last.text == "Alleen voor Noor"
+    assert noor.last.text.endswith("\n\nAlleen voor Noor")
     assert all(m.text != "Alleen voor Noor" for m in amal.inbox)

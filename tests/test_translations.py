@@ -106,9 +106,19 @@ def test_arabic_uses_six_plural_forms():
 
 def test_missing_text_falls_back_to_dutch_then_english(tmp_path):
     t = Translations(LOCALES, TZ).for_language("pap")
-    # Papiamentu has the onboarding texts, not (yet) the invite texts: those come in Dutch.
     assert t.gettext("Choose your language:") == "Skohe bo idioma:"
-    assert t.gettext("Whom do you want to invite?") == "Wie wil je uitnodigen?"
+    # A text Papiamentu does not have (yet) comes in Dutch.
+    partial = tmp_path / "partial"
+    for code in ("nl", "pap"):
+        (partial / code / "LC_MESSAGES").mkdir(parents=True)
+    (partial / "nl" / "LC_MESSAGES" / "messages.po").write_bytes(
+        (LOCALES / "nl" / "LC_MESSAGES" / "messages.po").read_bytes())
+    text = (LOCALES / "pap" / "LC_MESSAGES" / "messages.po").read_text("utf-8")
+    text = text.replace('msgid "Whom do you want to invite?"\nmsgstr "Ken bo ke invitá?"',
+                        'msgid "Whom do you want to invite?"\nmsgstr ""')
+    (partial / "pap" / "LC_MESSAGES" / "messages.po").write_text(text, "utf-8")
+    missing = Translations(partial, TZ).for_language("pap")
+    assert missing.gettext("Whom do you want to invite?") == "Wie wil je uitnodigen?"
     # A catalog-less language still never shows a blank.
     bare = tmp_path / "locales"
     (bare / "en" / "LC_MESSAGES").mkdir(parents=True)

@@ -8,6 +8,8 @@ import httpx
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.ext import ExtBot
 
+MAX_ATTEMPTS = 6  # a message that never left after this many tries is given up as failed
+
 # Failures where the request never left this machine: safe to try again.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 

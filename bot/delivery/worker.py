@@ -1,7 +1,8 @@
 """The outbox worker: drains due rows under Telegram's limits, never sending anything twice.
 
-- pace: a send budget shared with replies (``pacing.SendBudget``, default 25/s overall), at
-  most one message a second per private chat and 20 a minute per group;
+- pace: a send budget shared with replies (``pacing.SendBudget``, default 25/s overall, of
+  which the outbox keeps at least half whatever replies do), at most one message a second per
+  private chat and 20 a minute per group;
 - 429: every slot pauses for ``retry_after``, the row is tried again after it;
 - 403: the person is marked unreachable and their other pending rows are cancelled;
 - a failure before the request left (connection refused) is retried with back-off;
@@ -11,8 +12,8 @@
   request; a stop cancels what waits for its turn and lets what is on the wire finish, so a
   stop leaves nothing mid-send.
 
-Replies to someone who just wrote are sent by their own update (``replies``); here they are
-only taken when a crash or a failed attempt left them, and never wait for pacing.
+Replies to someone who just wrote are sent by their own update (``replies.Lanes``); here they
+are only found when a crash or a failed attempt left them, and handed back to their chat's lane.
 """
 
 from __future__ import annotations
@@ -28,18 +29,15 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 from telegram.ext import ExtBot
 from telegram.request import BaseRequest
 
-from bot.delivery import replies
-from bot.delivery.journal import Call
-from bot.delivery.pacing import SendBudget, from_outbox
-from bot.delivery.sending import never_left, send
+from bot.delivery.pacing import SendBudget, reserved
+from bot.delivery.replies import Lanes
+from bot.delivery.sending import MAX_ATTEMPTS, never_left, send
 from bot.storage import outbox
 from bot.storage import replies as reply_store
 from bot.storage.db import Database
 from bot.storage.outbox import OutboxRow
 
 log = logging.getLogger(__name__)
-
-MAX_ATTEMPTS = 6
 
 
 class DeliveryWorker:
@@ -55,9 +53,12 @@ class DeliveryWorker:
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         idle_interval: float = 0.25,
         request: BaseRequest | None = None,
+        lanes: Lanes | None = None,
     ) -> None:
         self.db, self.bot, self.clock = db, bot, clock
-        self.request = request  # for stored replies; bulk rows go through the bot
+        # Stored replies go back to their chat's lane; without lanes (tools), they get their own.
+        self.lanes = lanes or Lanes(db, request or bot.request, lambda: bot.base_url, clock,
+                                    budget=budget)
         self.budget = budget
         self.slots = asyncio.Semaphore(slots)
         self.sleep = sleep
@@ -83,16 +84,15 @@ class DeliveryWorker:
 
     async def start(self) -> None:
         await self.recover()
-        await self.flush_replies()  # what a crash left goes out before anything new is handled
+        await self.flush_replies()  # what a crash left goes first, in each chat's lane
         self._task = asyncio.create_task(self._loop(), name="outbox-worker")
 
     async def flush_replies(self, rounds: int = 20) -> None:
+        """Hands what a crash left to the lanes, ahead of anything new in the same chat (it
+        does not wait for them: a flooded chat's backlog must not hold the start-up back)."""
         for _ in range(rounds):
-            async with self.db.read() as conn:
-                left = await reply_store.due(conn, self.clock(), 100)
-            if not left:
+            if not await self._replies():
                 return
-            await self._replies(left)
 
     async def stop(self) -> None:
         """Stops taking rows; what waits for its turn is let go (still pending), what is on
@@ -123,11 +123,11 @@ class DeliveryWorker:
     # one round -----------------------------------------------------------------------------
     async def run_once(self, batch: int = 100) -> int:
         """Starts delivery of what is due now (respecting pace); returns rows started."""
+        handed = await self._replies(batch)
+        if handed:  # replies a crash or a failed attempt left: first, in their chat's lane
+            return handed
         async with self.db.read() as conn:
-            left = await reply_store.due(conn, self.clock(), batch)
             rows = await outbox.due(conn, self.clock(), batch)
-        if left:  # replies a crash or a failed attempt left: first, in order, not paced
-            return await self._replies(left)
         started = 0
         for row in rows:
             if row.id in self._busy or not self._chat_ready(row.chat_id):
@@ -141,23 +141,11 @@ class DeliveryWorker:
             started += 1
         return started
 
-    async def _replies(self, left: list[reply_store.StoredReply]) -> int:
-        now = self.clock()
-        finished = []
-        for row in left:
-            call = Call.from_payload(row.payload, row.ref)
-            status, message_id, error, retry = await replies.send_one(
-                self.request, self.bot.base_url, call)
-            if status == "pending" and row.attempts + 1 < MAX_ATTEMPTS:
-                async with self.db.tx() as conn:
-                    await reply_store.later(conn, row.id, now + timedelta(seconds=retry or 1),
-                                            error or "")
-                continue
-            finished.append((row.id, row.ref, "failed" if status == "pending" else status,
-                             message_id))
-        async with self.db.tx() as conn:
-            await reply_store.done(conn, finished)
-        return len(left)
+    async def _replies(self, batch: int = 100) -> int:
+        """Stored replies that are due and that no lane holds, back to their lanes."""
+        async with self.db.read() as conn:
+            left = await reply_store.due(conn, self.clock(), batch, skip=self.lanes.held)
+        return self.lanes.resume(left)
 
     async def drain(self, max_rounds: int = 1000) -> None:
         """Delivers until nothing is due (for tests, tools and benchmarks)."""
@@ -165,6 +153,7 @@ class DeliveryWorker:
             started = await self.run_once()
             if self._inflight:
                 await asyncio.gather(*list(self._inflight), return_exceptions=True)
+            await self.lanes.settle()
             if not started:
                 async with self.db.read() as conn:
                     if not await outbox.due(conn, self.clock(), 1):
@@ -202,7 +191,7 @@ class DeliveryWorker:
 
     async def _attempt(self, row: OutboxRow) -> None:
         await self._wait_for_pause()
-        from_outbox.set(True)  # this task's sends are reserved by wait_turn, not counted again
+        reserved.set(True)  # this task's sends are reserved by wait_turn, not counted again
         await self.budget.wait_turn()  # right before the request, so both clocks agree
         async with self.db.tx() as conn:  # only now is the row "sending"
             if not await outbox.claim(conn, row.id):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
@@ -38,19 +36,27 @@ def _occurrence(data: str | None, prefix: str, count: int = 2) -> list[int] | No
     return cb.int_args(data, prefix, count)
 
 
+def _refusal(context: BotContext, exc: Exception) -> str:
+    t = context.t
+    if isinstance(exc, events.EventCancelled):
+        return t.gettext("This meeting was cancelled.")
+    if isinstance(exc, events.NotPlanned):
+        return t.gettext("This date has passed or is no longer planned.")
+    return t.gettext("This meeting is not for you.")
+
+
+_REFUSED = (events.EventCancelled, events.NotPlanned, events.NotInAudience)
+
+
 async def _answer(update: Update, context: BotContext, args: list[int], answer: str,
                   reason: str | None) -> bool | None:
     """Records the answer to one date (``args``: event id and start); None when it was
     refused (already told to the person)."""
-    query = update.callback_query
-    t = context.t
     try:
         return await events.answer(context.req, event_id=args[0], occurrence=args[1],
                                    answer=answer, reason=reason)
-    except events.EventCancelled:
-        await query.answer(t.gettext("This meeting was cancelled."), show_alert=True)
-    except events.NotInAudience:
-        await query.answer(t.gettext("This meeting is not for you."), show_alert=True)
+    except _REFUSED as exc:
+        await update.callback_query.answer(_refusal(context, exc), show_alert=True)
     return None
 
 
@@ -70,19 +76,19 @@ async def coming_yes(update: Update, context: BotContext) -> None:
 
 async def _meeting(update: Update, context: BotContext, prefix: str):
     """The meeting and date a button under a reminder is about, if the person is invited to it
-    (the button is answered either way)."""
+    and the date is still planned (the button is answered either way)."""
     query = update.callback_query
     args = _occurrence(query.data, prefix)
     if args is None:
         await query.answer()
         return None
     try:
-        event = await events.event_for(context.req, args[0])
-    except events.NotInAudience:
-        await query.answer(context.t.gettext("This meeting is not for you."), show_alert=True)
+        event, occurrence = await events.occurrence_for(context.req, args[0], args[1])
+    except _REFUSED as exc:
+        await query.answer(_refusal(context, exc), show_alert=True)
         return None
     await query.answer()
-    return args, event, datetime.fromtimestamp(args[1], tz=context.now().tzinfo)
+    return args, event, occurrence
 
 
 @requires(Action.RSVP)
@@ -90,10 +96,10 @@ async def coming_no(update: Update, context: BotContext) -> None:
     found = await _meeting(update, context, cb.RSVP_NO)
     if found is None:
         return
-    args, _event, start = found
+    args, _event, occurrence = found
     await say(update, context, context.t.gettext("What keeps you away? Your answer goes to "
                                                  "the organiser."),
-              reply_markup=markup(notices.reason_buttons(context.t, args[0], start)))
+              reply_markup=markup(notices.reason_buttons(context.t, args[0], occurrence.start)))
 
 
 @requires(Action.RSVP)
@@ -119,8 +125,8 @@ async def calendar_file(update: Update, context: BotContext) -> None:
     found = await _meeting(update, context, cb.ICS)
     if found is None:
         return
-    _args, event, start = found
-    end = start + (event.ends_at - event.starts_at)
+    _args, event, occurrence = found
+    start, end = occurrence.start, occurrence.end
     t = context.t
     summary = f"{event.title} ({notices.kind_label(t, event.kind)})"
     await context.bot.send_document(

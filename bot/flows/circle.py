@@ -9,42 +9,86 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot import callbacks as cb
-from bot.access import Action
+from bot.access import AccessDenied, Action
 from bot.context import BotContext
-from bot.flows import ui
+from bot.flows import pages, ui
 from bot.flows.common import act, refuse, requires, say
 from bot.services import introductions, sharing
 
 P = "mx"
-MAX_CHARS = 3800
 
 
 @requires(Action.CIRCLE)
 async def circle(update: Update, context: BotContext) -> None:
+    """Needs and offers of the kwartiermaker's residents, a page at a time; every voice message
+    has a ▶️ button on the page where it is listed."""
     t = context.t
     found = await sharing.circle(context.req)
     if not found:
-        await say(update, context, t.gettext("Nothing shared in your circle yet."))
+        await pages.show(update, context, t.gettext("Nothing shared in your circle yet."))
         return
     labels = await ui.category_labels(context)
     grouped: dict[str, list] = defaultdict(list)
     for item, name, _ in found:
         grouped[item.category].append((item, name))
-    lines = [t.gettext("Needs and offers in your circle:")]
+    lines: list[str] = []
+    voices: dict[int, tuple[int, str]] = {}  # line index → (item id, label of its button)
     for code, entries in grouped.items():
         needs = sum(1 for item, _ in entries if item.kind == "need")
-        offers = len(entries) - needs
-        lines.append("")
-        lines.append(f"{labels.get(code, code)} · 🤲 {needs} · 🎁 {offers}")
+        lines.append(f"\n{labels.get(code, code)} · 🤲 {needs} · 🎁 {len(entries) - needs}")
         for item, name in entries:
             hand = "🤲" if item.kind == "need" else "🎁"
             detail = f" “{item.text}”" if item.text else ""
-            voice = " 🎤" if item.voice_file_id else ""
-            lines.append(f"  {hand} {name}{detail}{voice}")
-    text = "\n".join(lines)
-    if len(text) > MAX_CHARS:
-        text = text[:MAX_CHARS].rsplit("\n", 1)[0] + "\n…"
-    await say(update, context, text)
+            if item.voice_file_id:
+                number = len(voices) + 1
+                voices[len(lines)] = (item.id, f"▶️ {number} {name}"[:30])
+                detail += f" 🎤 {number}"
+            lines.append(f"  {hand} {name}{detail}")
+    shown = pages.page(t, lines, number=pages.wanted(update, P, "pg"),
+                       head=[t.gettext("Needs and offers in your circle:")],
+                       tail=[t.gettext("▶️ listen to a voice message")] if voices else [])
+    buttons = [ui.button(P, label, "v", item_id) for index, (item_id, label) in voices.items()
+               if index in shown.shown]
+    await pages.show(update, context, shown.text,
+                     ui.rows(buttons, per_row=2) + pages.nav(shown, P, "pg"))
+
+
+@requires(Action.CIRCLE)
+async def listen(update: Update, context: BotContext) -> None:
+    """Sends the voice message again to the kwartiermaker; for a need told only by voice, with
+    the themes to pick from once they listened."""
+    t = context.t
+    try:
+        item, name = await sharing.heard_in_circle(context.req, ui.int_arg(
+            update.callback_query.data, f"{P}:v"))
+    except AccessDenied:
+        await refuse(update, context)
+        return
+    await update.callback_query.answer()
+    labels = await ui.category_labels(context)
+    hand = "🤲" if item.kind == "need" else "🎁"
+    rows = None
+    if item.category == sharing.TOLD:
+        themes = [ui.button(P, label, "th", item.id, code)
+                  for code, label in labels.items() if code != sharing.TOLD]
+        rows = InlineKeyboardMarkup(ui.rows(themes, per_row=2))
+    caption = f"{hand} {name} · {labels.get(item.category, item.category)}"
+    if rows is not None:
+        caption += "\n" + t.gettext("Which theme is it? Tap one after listening.")
+    await context.bot.send_voice(update.effective_user.id, item.voice_file_id, caption=caption,
+                                 reply_markup=rows)
+
+
+@requires(Action.CIRCLE)
+async def theme(update: Update, context: BotContext) -> None:
+    t = context.t
+    args = (update.callback_query.data or "").split(":")[2:]
+    item_id = int(args[0]) if args and args[0].isascii() and args[0].isdigit() else 0
+    code = args[1] if len(args) > 1 else ""
+    labels = await ui.category_labels(context)
+    await act(update, context, sharing.theme_told(context.req, item_id, code),
+              lambda done: (t.gettext("Saved as {theme}. It can now be matched.").format(
+                  theme=labels.get(code, code)) if done else t.gettext("That was already done.")))
 
 
 @requires(Action.MATCHES)
@@ -125,12 +169,16 @@ async def follow_up(update: Update, context: BotContext) -> None:
         return
     t = context.t
     await act(update, context, introductions.follow_up_answer(context.req, *args),
-              lambda _: t.gettext("Thank you for letting us know."), refusals=_gone(t))
+              lambda new: t.gettext("Thank you for letting us know.") if new
+              else t.gettext("We already had your answer."), refusals=_gone(t))
 
 
 def handlers() -> list:
     return [
         CommandHandler("circle", circle),
+        ui.tap(P, "pg", circle),
+        ui.tap(P, "v", listen),
+        ui.tap(P, "th", theme),
         CommandHandler("matches", matches),
         *(ui.tap(P, key, _pair_action(key)) for key in ("i", "a", "d")),
         CallbackQueryHandler(_answer(True), pattern=cb.pattern(cb.MATCH_YES)),

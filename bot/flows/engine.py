@@ -42,6 +42,7 @@ from bot.flows.steps import (
     end_flow,
 )
 from bot.i18n import N_
+from bot.services import prompts
 
 
 async def maybe(value: Any) -> Any:
@@ -74,7 +75,21 @@ async def choices_of(turn: Turn, step: Step) -> list[Choice]:
     return list(await maybe(step.choices(turn))) if step.choices is not None else []
 
 
+async def speak(turn: Turn, step: Step) -> None:
+    """Sends the step's recorded prompt in the reader's language, once per draft, before the
+    question (for people who read little); nothing when none was recorded."""
+    step_id = f"{turn.flow.name}.{step.name}"
+    spoken = turn.draft.setdefault("_spoken", [])
+    if f"{step_id}:{turn.t.code}" in spoken:
+        return
+    voice = await prompts.voice_for(turn.req, step_id, turn.t.code)
+    if voice:
+        spoken.append(f"{step_id}:{turn.t.code}")
+        await turn.context.bot.send_voice(turn.update.effective_chat.id, voice)
+
+
 async def ask(turn: Turn, step: Step) -> None:
+    await speak(turn, step)
     if step.ask is not None:
         await step.ask(turn)
         return
@@ -212,6 +227,8 @@ async def _message(turn: Turn, step: Step, message: Message) -> None:
 def _wrong_kind(step: Step) -> str:
     """What to say to input the step does not read: it depends on what it does read."""
     if step.text is None:
+        if step.voice is not None:
+            return N_("Please tap one of the buttons below, or send a voice message.")
         return N_("Please tap one of the buttons below.")
     if step.choices is not None or step.skip is not None or step.actions:
         return N_("Please type your answer, or tap one of the buttons below.")

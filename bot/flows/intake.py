@@ -11,6 +11,7 @@ record over in Telegram. /entered lists those not taken over yet: new link, stop
 from __future__ import annotations
 
 from datetime import date
+from html import escape
 
 from telegram import InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
@@ -18,7 +19,7 @@ from telegram.ext import CommandHandler
 
 from bot.access import Action
 from bot.context import BotContext
-from bot.flows import share, ui
+from bot.flows import claimcard, share, ui
 from bot.flows.common import act, requires, say
 from bot.flows.invites import invite_link, qr_png
 from bot.flows.steps import END, NEXT, Choice, Entry, Flow, Outcome, Problem, Step, Turn
@@ -36,16 +37,18 @@ def read_phone(turn: Turn, text: str) -> str:
     return phone
 
 
-def consent_by_phone(t: Translator) -> str:
-    """The consent text a kwartiermaker reads out: true for someone without Telegram."""
+def consent_by_phone(t: Translator, organiser: str) -> str:
+    """The consent text a kwartiermaker reads out: true for someone without Telegram, and
+    naming the kwartiermaker instead of a word the resident may not know."""
     return "\n\n".join([
         "<b>" + t.gettext("Before we start") + "</b>",
-        t.gettext("Your kwartiermaker writes down your answers in samenbot."),
+        t.gettext("{name} writes down your answers in samenbot.").format(name=organiser),
         t.gettext("We keep your first name, your language, your answers, and your phone number "
                   "if you give it."),
-        t.gettext("Your kwartiermaker and the trainers of the programme see it. Other residents "
-                  "only see your answers if you say yes."),
-        t.gettext("You can ask your kwartiermaker at any time to erase everything."),
+        t.gettext("{name} sees them. The trainers of the programme see only numbers, not your "
+                  "name. Other residents see your answers only if you say yes.").format(
+                      name=organiser),
+        t.gettext("You can ask {name} at any time to erase everything.").format(name=organiser),
         t.gettext("Do you agree?"),
     ])
 
@@ -54,7 +57,8 @@ async def ask_consent(turn: Turn) -> None:
     t = turn.t
     theirs = turn.req.translations.for_language(turn.draft["language"])
     await turn.say(t.gettext("Read this to the resident, in their language:"))
-    await turn.say(consent_by_phone(theirs), parse_mode=ParseMode.HTML)
+    await turn.say(consent_by_phone(theirs, escape(turn.req.me.display_name)),
+                   parse_mode=ParseMode.HTML)
     await turn.say(t.gettext("Did they agree?"), [
         [turn.button("✅ " + t.gettext("Yes, they agreed"), "yes")],
         [turn.button("✖️ " + t.gettext("No"), "no")], turn.cancel_row()])
@@ -82,13 +86,25 @@ async def save(turn: Turn) -> Outcome:
 
 
 async def send_claim(context: BotContext, chat_id: int, claim: intake.ClaimLink) -> None:
-    """The personal link as a QR code, and the code to read out to the resident."""
+    """The personal link as a QR code and the code to read out to the resident; then, for
+    someone without a smartphone of their own, a card to print and a text to send by SMS,
+    both in the resident's language."""
     t = context.t
     link = invite_link(context.bot.username, claim.payload)
     await context.bot.send_photo(chat_id, qr_png(link), filename="claim-qr.png", caption="\n".join([
         t.gettext("A personal link for the resident: it works once, for 30 days."), link, "",
         t.gettext("Read out this code to them; they type it when they open the link: "
                   "{code}").format(code=claim.pin)]))
+    theirs = context.req.translations.for_language(claim.language)
+    organiser = context.req.me.display_name
+    card = claimcard.card_png(theirs, claim.name, organiser, link, claim.pin)
+    await context.bot.send_document(
+        chat_id, card, filename="card.png",
+        caption=t.gettext("A card to print for them, in their language."))
+    await context.bot.send_message(chat_id, t.gettext("A text to send by SMS, for example to "
+                                                      "a family member's phone:"))
+    await context.bot.send_message(chat_id, claimcard.sms_text(theirs, claim.name, organiser,
+                                                               link, claim.pin))
 
 
 INTAKE = Flow(

@@ -17,6 +17,7 @@ from bot.flows import ui
 from bot.flows.common import requires, say
 from bot.flows.steps import END, Choice, Entry, Flow, Outcome, Step, Turn
 from bot.i18n import N_, Translator
+from bot.languages import LANGUAGES
 from bot.services import invites
 from bot.services.invites import Invite
 
@@ -43,18 +44,43 @@ def validity(t: Translator, invite: Invite) -> str:
     return t.gettext("Valid until {until} · {uses}").format(until=until, uses=uses)
 
 
+def for_them(t: Translator, inviter: str, link: str) -> str:
+    """The text the inviter forwards, in the language they picked for whom they invite, spoken
+    to that person."""
+    return "\n\n".join([
+        t.gettext("Hello! {name} invites you to samenbot of SAMENredzaam: neighbours helping "
+                  "neighbours.").format(name=inviter),
+        t.gettext("Tap this link to join:"), link])
+
+
 async def make(turn: Turn) -> Outcome:
     d, t = turn.draft, turn.t
+    language = None if d["lang"] == ANY else d["lang"]
     invite = await invites.create(turn.req, role=d["role"], max_uses=d["uses"],
-                                  valid_days=d["days"])
+                                  valid_days=d["days"], language=language)
     link = invite_link(turn.context.bot.username, invite.code)
     caption = "\n".join([
         t.gettext("Invite for: {role}").format(role=keyboards.role_label(t, invite.role)),
         validity(t, invite), "",
-        t.gettext("Send this link, or let them scan the code with their phone camera:"), link])
-    await turn.context.bot.send_photo(turn.update.effective_chat.id, qr_png(link),
-                                      caption=caption, filename="invite-qr.png")
+        t.gettext("Let them scan the code with their phone camera, or forward the next "
+                  "message."), link])
+    chat = turn.update.effective_chat.id
+    await turn.context.bot.send_photo(chat, qr_png(link), caption=caption,
+                                      filename="invite-qr.png")
+    theirs = turn.req.translations.for_language(language or t.code)
+    await turn.context.bot.send_message(chat, for_them(theirs, turn.req.me.display_name, link))
     return END
+
+
+ANY = "any"
+
+
+def language_choices(turn: Turn) -> list[Choice]:
+    """Their language, the inviter's own first; or they choose (a group may mix languages)."""
+    own = turn.t.code
+    codes = [own, *[c for c in LANGUAGES if c != own]]
+    return [*(Choice(c, LANGUAGES[c].native_name) for c in codes),
+            Choice(ANY, "🌐 " + turn.t.gettext("They choose themselves"))]
 
 
 INVITE = Flow(
@@ -70,6 +96,8 @@ INVITE = Flow(
         Step("days", question=N_("How long may the link be used?"), per_row=3,
              choices=lambda turn: [Choice(d, turn.t.ngettext("{n} day", "{n} days", d).format(n=d))
                                    for d in invites.DAYS_CHOICES]),
+        Step("lang", question=N_("In which language do they read best?"), per_row=2,
+             choices=language_choices),
     ],
 )
 

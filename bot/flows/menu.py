@@ -16,7 +16,7 @@ from bot.services.membership import Person
 log = logging.getLogger(__name__)
 
 # Telegram accepts only two-letter ISO 639-1 codes for language_code.
-_MENU_LANGUAGE_CODES = ("nl", "en", "ar")
+_MENU_LANGUAGE_CODES = ("nl", "en", "ar", "tr", "es", "tw")  # Telegram: two-letter codes only
 
 
 def commands(services: Services, role: str | None, language: str) -> list[BotCommand]:

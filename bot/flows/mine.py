@@ -3,13 +3,13 @@ need as solved."""
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardMarkup, Message, Update
+from telegram import Message, Update
 from telegram.ext import CommandHandler
 
 from bot.access import Action
 from bot.context import BotContext
-from bot.flows import ui
-from bot.flows.common import act, requires, say
+from bot.flows import pages, ui
+from bot.flows.common import act, requires
 from bot.flows.engine import refuse as refuse_in_flow
 from bot.flows.share import read_words
 from bot.flows.steps import END, Entry, Flow, Outcome, Step, Turn
@@ -17,17 +17,20 @@ from bot.i18n import N_
 from bot.services import sharing
 
 P = "it"
+MOST = 8  # items on a page of /mine: a row of buttons each
 
 
 @requires(Action.MINE)
 async def show(update: Update, context: BotContext) -> None:
+    """The person's own items, a page at a time, with the buttons of the items shown."""
     t = context.t
     found = await sharing.mine(context.req)
     if not found:
-        await say(update, context, t.gettext("You have not shared anything yet. /share starts."))
+        await pages.show(update, context,
+                         t.gettext("You have not shared anything yet. /share starts."))
         return
     labels = await ui.category_labels(context)
-    lines, rows = [t.gettext("What you shared:")], []
+    lines = []
     for number, item in enumerate(found, start=1):
         hand = "🤲" if item.kind == "need" else "🎁"
         line = f"{number}. {hand} {labels.get(item.category, item.category)}"
@@ -36,13 +39,18 @@ async def show(update: Update, context: BotContext) -> None:
         if item.voice_file_id:
             line += " – 🎤"
         lines.append(line)
+    shown = pages.page(t, lines, number=pages.wanted(update, P, "pg"), most=MOST,
+                       head=[t.gettext("What you shared:")],
+                       tail=["", t.gettext("✏️ change the words · 🗑 withdraw · ✅ solved")])
+    rows = []
+    for index in shown.shown:
+        item, number = found[index], index + 1
         row = [ui.button(P, f"✏️ {number}", "ed", item.id),
                ui.button(P, f"🗑 {number}", "wd", item.id)]
         if item.kind == "need":
             row.append(ui.button(P, f"✅ {number}", "ok", item.id))
         rows.append(row)
-    lines += ["", t.gettext("✏️ change the words · 🗑 withdraw · ✅ solved")]
-    await say(update, context, "\n".join(lines), reply_markup=InlineKeyboardMarkup(rows))
+    await pages.show(update, context, shown.text, rows + pages.nav(shown, P, "pg"))
 
 
 def _status(key: str, status: str):
@@ -86,5 +94,5 @@ EDIT = Flow(
 
 
 def handlers() -> list:
-    return [CommandHandler("mine", show), ui.tap(P, "wd", _status("wd", "withdrawn")),
-            ui.tap(P, "ok", _status("ok", "solved"))]
+    return [CommandHandler("mine", show), ui.tap(P, "pg", show),
+            ui.tap(P, "wd", _status("wd", "withdrawn")), ui.tap(P, "ok", _status("ok", "solved"))]

@@ -43,6 +43,7 @@ def summary(t: Translator, doc: dict[str, Any], labels: dict[str, str]) -> str:
         ("📓", t.gettext("Logbook entries"), len(doc.get("logbook") or [])),
         ("📅", t.gettext("Meetings planned"), len(doc.get("events_planned") or [])),
         ("📣", t.gettext("Messages to groups"), len(doc.get("broadcasts_sent") or [])),
+        ("🎤", t.gettext("Questions you recorded"), len(doc.get("recorded_questions") or [])),
         ("✉️", t.gettext("Invites made"), len(doc.get("invites_created") or [])),
         ("👥", t.gettext("People you invited"), doc.get("people_invited") or 0),
     ]

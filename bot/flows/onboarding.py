@@ -7,6 +7,8 @@ flow's draft; declining or abandoning leaves nothing in the person tables.
 
 from __future__ import annotations
 
+from html import escape
+
 from telegram import InlineKeyboardMarkup
 from telegram.constants import ParseMode
 
@@ -24,19 +26,17 @@ P = "ob"
 
 def claim_problem(t: Translator, reason: str) -> str:
     return {
-        "invalid": t.gettext("This personal link does not work. Ask your kwartiermaker for a "
-                             "new one."),
-        "used": t.gettext("This personal link was already used. Ask your kwartiermaker if "
-                          "something is wrong."),
-        "expired": t.gettext("This personal link has expired. Ask your kwartiermaker for a "
-                             "new one."),
-        "already_member": t.gettext("You are already registered with this Telegram account, so "
-                                    "this personal link is not for you. /help shows what you "
-                                    "can do."),
-        "stopped": t.gettext("This personal link was stopped. Ask your kwartiermaker for a "
-                             "new one."),
-        "wrong_pin": t.gettext("That code does not fit. Check it with your kwartiermaker and "
-                               "type it again."),
+        "invalid": t.gettext("This personal link does not work. Ask the person who gave it "
+                             "to you for a new one."),
+        "used": t.gettext("This personal link was already used. Ask the person who gave it "
+                          "to you."),
+        "expired": t.gettext("This personal link has expired. Ask the person who gave it to "
+                             "you for a new one."),
+        "already_member": t.gettext("This personal link is not for you: you are already "
+                                    "registered. /help shows what you can do."),
+        "stopped": t.gettext("This personal link was stopped. Ask the person who gave it to "
+                             "you for a new one."),
+        "wrong_pin": t.gettext("That code is not right. Check it and type it again."),
     }[reason]
 
 
@@ -44,10 +44,11 @@ def consent_text(t: Translator) -> str:
     """The plain-language consent text (HTML), also read out during a phone intake."""
     return "\n\n".join([
         "<b>" + t.gettext("Before we start") + "</b>",
-        t.gettext("What we keep: your first name, your Telegram number, your language, and "
-                  "later only the answers you choose to give."),
-        t.gettext("Who sees it: the person who invited you and the trainers of the programme. "
-                  "Other residents never see your answers unless you say yes."),
+        t.gettext("What we keep: your first name and your language. Telegram also gives us "
+                  "a number for you. Later we keep only the answers you choose to give."),
+        t.gettext("Who sees it: the person who invited you. The trainers of the programme see "
+                  "only numbers, not your name. Other residents see your answers only if you "
+                  "say yes."),
         t.gettext("Delete: send /forget at any time and everything is erased. "
                   "/mydata shows you everything we keep."),
         t.gettext("Do you agree?"),
@@ -82,6 +83,9 @@ async def begin(turn: Turn, args: list[str]) -> bool:
         await turn.say(invite_problem(t, result.status))
         return False
     turn.draft["code"] = code
+    turn.draft["inviter"] = result.inviter
+    if result.invite.language:  # the inviter picked it for them: one question fewer
+        chosen(turn, result.invite.language)
     return True
 
 
@@ -102,7 +106,7 @@ async def read_pin(turn: Turn, text: str) -> Outcome:
 async def ask_claim(turn: Turn) -> None:
     t, d = turn.t, turn.draft
     info = await intake.verify(turn.req, d["claim"], d["pin"], turn.update.effective_user.id)
-    await turn.say(t.gettext("Your kwartiermaker {organiser} wrote down your answers for {name}. "
+    await turn.say(t.gettext("{organiser} wrote down answers for {name}. "
                              "Is that you?").format(organiser=info.organiser_name or "?",
                                                     name=info.person.display_name), [
         [turn.button("✅ " + t.gettext("Yes, that is me"), "me")],
@@ -121,7 +125,7 @@ async def its_me(turn: Turn, _args: list[str]) -> Outcome:
         await turn.say(claim_problem(t, refused.reason))
         return END
     await welcome_member(turn, person, t.gettext(
-        "The answers your kwartiermaker wrote down are now yours: /mine shows them.") + "\n\n")
+        "The answers written down for you are now yours. /mine shows them.") + "\n\n")
     return END
 
 
@@ -136,7 +140,7 @@ async def _leave(turn: Turn, text: str) -> Outcome:
 
 async def not_me(turn: Turn, _args: list[str]) -> Outcome:
     return await _leave(turn, turn.t.gettext(
-        "All right, nothing happened. Tell your kwartiermaker so they can check the link."))
+        "All right, nothing happened. Tell the person who gave you the link."))
 
 
 def chosen(turn: Turn, language: str) -> None:
@@ -145,8 +149,12 @@ def chosen(turn: Turn, language: str) -> None:
 
 
 async def ask_consent(turn: Turn) -> None:
-    t = turn.t
-    await turn.say(consent_text(t), [
+    t, inviter = turn.t, turn.draft.get("inviter")
+    text = consent_text(t)
+    if inviter:
+        text = t.gettext("{name} invites you to take part.").format(name=escape(inviter)) \
+            + "\n\n" + text
+    await turn.say(text, [
         [turn.button("✅ " + t.gettext("I agree"), "yes")],
         [turn.button("✖️ " + t.gettext("No thanks"), "no")],
         [turn.button("🌐 " + t.gettext("Other language"), "back")]], parse_mode=ParseMode.HTML)
@@ -194,7 +202,7 @@ async def decline(turn: Turn, _args: list[str]) -> Outcome:
 ONBOARDING = Flow(
     name="onboarding", prefix=P, entries=[Entry(command="start", begin=begin)],
     steps=[
-        Step("pin", question=N_("Type the code your kwartiermaker gave you (four digits)."),
+        Step("pin", question=N_("Type the code you got with the link (four digits)."),
              text=read_pin, store=lambda turn, outcome: outcome, cancel=False,
              pending=lambda d: "claim" in d and "pin" not in d),
         Step("claim", ask=ask_claim, actions={"me": its_me, "notme": not_me},

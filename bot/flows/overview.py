@@ -3,20 +3,19 @@ kwartiermaker and theme) and /table (the report's Table 1, with CSV and XLSX exp
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import Update
 from telegram.ext import CommandHandler
 
 from bot.access import Action
 from bot.context import BotContext
-from bot.flows import ui
-from bot.flows.common import requires, say
+from bot.flows import pages, ui
+from bot.flows.common import requires
 from bot.flows.mapcard import line_label
 from bot.flows.vouchers import status_label
 from bot.i18n import Translator
 from bot.services import exports, programme, referrals, sharing
 
 P = "vo"
-MAX_CHARS = 3800
 
 
 def stage_label(t: Translator, stage: str) -> str:
@@ -32,50 +31,61 @@ def outcome_label(t: Translator, outcome: str) -> str:
 
 @requires(Action.OVERVIEW)
 async def overview(update: Update, context: BotContext) -> None:
+    """/overview, and its page buttons."""
     t = context.t
     found = await sharing.counts(context.req)
     if not found:
-        await say(update, context, t.gettext("No open needs or offers yet."))
+        await pages.show(update, context, t.gettext("No open needs or offers yet."))
         return
     labels = await ui.category_labels(context)
-    lines = [t.gettext("Open needs and offers, per kwartiermaker and category:")]
+    blocks: list[list[str]] = []
     current = object()
     for organiser, kind, code, count in found:
         if organiser != current:
-            lines += ["", f"👤 {organiser or t.gettext('(no kwartiermaker)')}"]
+            blocks.append(["", f"👤 {organiser or t.gettext('(no kwartiermaker)')}"])
             current = organiser
-        lines.append(f"  {'🤲' if kind == 'need' else '🎁'} {labels.get(code, code)}: {count}")
-    await say(update, context, "\n".join(lines)[:MAX_CHARS])
+        blocks[-1].append(f"  {'🤲' if kind == 'need' else '🎁'} {labels.get(code, code)}: {count}")
+    shown = pages.page(t, ["\n".join(b) for b in blocks], number=pages.wanted(update, P, "op"),
+                       head=[t.gettext("Open needs and offers, per kwartiermaker and category:")])
+    await pages.show(update, context, shown.text, pages.nav(shown, P, "op"))
 
 
 @requires(Action.DECIDE)
 async def table(update: Update, context: BotContext) -> None:
+    """/table, and its page buttons; the exports below every page hold the whole table."""
     t = context.t
     found = await programme.overview(context.req)
     if not found:
-        await say(update, context, t.gettext("No kwartiermakers yet."))
+        await pages.show(update, context, t.gettext("No kwartiermakers yet."))
         return
-    text = [t.gettext("Overview of the kwartiermakers:")]
+    blocks = []
     for r in found:
-        text += ["", f"👤 {r.organiser} · {stage_label(t, r.stage)}"]
+        block = ["", f"👤 {r.organiser} · {stage_label(t, r.stage)}"]
         if r.series:
-            text.append("   " + t.gettext(
+            block.append("   " + t.gettext(
                 "{series}: {logged}/{planned} sessions, {reported} with report, {reached} "
                 "reached, due {due}").format(series=r.series, logged=r.logged, planned=r.planned,
                                              reported=r.with_report, reached=r.reached,
                                              due=ui.money(t, r.due_cents)))
+        blocks.append("\n".join(block))
     counts = await referrals.counts(context.req)
     if counts:
-        text += ["", t.gettext("Referrals per line and outcome:")]
-        text += [f"  {line} · {line_label(t, line)} · {outcome_label(t, outcome)}: {n}"
-                 for line, outcome, n in counts]
+        referred = [f"  {line} · {line_label(t, line)} · {outcome_label(t, outcome)}: {n}"
+                    for line, outcome, n in counts]
+        # the heading stays on the page of its first line
+        referred[0] = "\n".join(["", t.gettext("Referrals per line and outcome:"), referred[0]])
+        blocks += referred
     gaps = await referrals.gaps(context.req)
     if gaps:
         labels = await ui.category_labels(context)
-        text += ["", t.gettext("Open needs with nothing on the social map: {themes}").format(
-            themes=", ".join(labels.get(g, g) for g in gaps))]
-    await say(update, context, "\n".join(text)[:MAX_CHARS], reply_markup=InlineKeyboardMarkup([[
-        ui.button(P, "📄 CSV", "csv"), ui.button(P, "📊 XLSX", "xlsx")]]))
+        blocks.append("\n" + t.gettext(
+            "Open needs with nothing on the social map: {themes}").format(
+            themes=", ".join(labels.get(g, g) for g in gaps)))
+    shown = pages.page(t, blocks, number=pages.wanted(update, P, "tp"),
+                       head=[t.gettext("Overview of the kwartiermakers:")])
+    await pages.show(update, context, shown.text, [
+        [ui.button(P, "📄 CSV", "csv"), ui.button(P, "📊 XLSX", "xlsx")],
+        *pages.nav(shown, P, "tp")])
 
 
 @requires(Action.DECIDE)
@@ -98,4 +108,5 @@ async def export(update: Update, context: BotContext) -> None:
 
 def handlers() -> list:
     return [CommandHandler("overview", overview), CommandHandler("table", table),
+            ui.tap(P, "op", overview), ui.tap(P, "tp", table),
             ui.tap(P, "csv", export), ui.tap(P, "xlsx", export)]

@@ -1,20 +1,21 @@
 """/payments: a kwartiermaker sees the money for sessions with a report; a trainer sees every
-series and marks what is due as paid."""
+series and marks what is due as paid. Both lists grow with the series, so they are paged."""
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import Update
 from telegram.ext import CommandHandler
 
 from bot import access
 from bot.access import Action
 from bot.context import BotContext
-from bot.flows import ui
-from bot.flows.common import act, requires, say
+from bot.flows import pages, ui
+from bot.flows.common import act, requires
 from bot.i18n import Translator
 from bot.services import sessions
 
 P = "ls"
+MOST = 10  # series on a page of the trainers' list: a button each when something is due
 
 
 def _money_line(t: Translator, m: sessions.SeriesMoney) -> str:
@@ -25,53 +26,68 @@ def _money_line(t: Translator, m: sessions.SeriesMoney) -> str:
                                          due=ui.money(t, m.due_cents))
 
 
-async def _for_trainers(update: Update, context: BotContext) -> None:
+async def _for_trainers(update: Update, context: BotContext, number: int) -> None:
     t = context.t
     found = await sessions.all_money(context.req)
     if not found:
-        await say(update, context, t.gettext("No series yet."))
+        await pages.show(update, context, t.gettext("No series yet."))
         return
-    lines, buttons = [t.gettext("Payments per series:")], []
-    for m, name in found:
-        lines.append(f"• {name} – {m.series.title}: " + _money_line(t, m))
+    shown = pages.page(t, [f"• {name} – {m.series.title}: " + _money_line(t, m)
+                           for m, name in found],
+                       number=number, most=MOST, head=[t.gettext("Payments per series:")])
+    buttons = []
+    for m, _name in (found[i] for i in shown.shown):
         if m.due_cents:
+            # On a page of a longer list the button names its page, to redraw it after.
+            where = (shown.number,) if shown.paged else ()
             buttons.append([ui.button(P, t.gettext("Mark {amount} paid: {title}").format(
                 amount=ui.money(t, m.due_cents), title=m.series.title)[:60], "pay",
-                m.series.id)])
-    await say(update, context, "\n".join(lines),
-              reply_markup=InlineKeyboardMarkup(buttons) if buttons else None)
+                m.series.id, *where)])
+    await pages.show(update, context, shown.text, buttons + pages.nav(shown, P, "pg"))
+
+
+async def _for_organisers(update: Update, context: BotContext, number: int) -> None:
+    t = context.t
+    found = await sessions.statement(context.req)
+    if not found:
+        await pages.show(update, context,
+                         t.gettext("You have no series yet. /series sets one up."))
+        return
+    fees = sessions.fees(context.services.settings)
+    blocks = ["\n".join(["", f"📚 {m.series.title}", t.gettext(
+        "{reported} of {logged} sessions with a report · earned {earned} · paid {paid} · "
+        "due {due}").format(reported=m.with_report, logged=m.logged,
+                            earned=ui.money(t, m.earned_cents),
+                            paid=ui.money(t, m.paid_cents), due=ui.money(t, m.due_cents))])
+        for m in found]
+    shown = pages.page(t, blocks, number=number, head=[t.gettext(
+        "Per session with a report: {fee}, at most {cap} per series.").format(
+        fee=ui.money(t, fees.per_session_cents), cap=ui.money(t, fees.max_per_series_cents))])
+    await pages.show(update, context, shown.text, pages.nav(shown, P, "pg"))
 
 
 @requires(Action.PAYMENTS)
 async def payments(update: Update, context: BotContext) -> None:
+    """/payments, and its page buttons (each person pages the list their role shows them)."""
+    number = pages.wanted(update, P, "pg")
     if access.is_trainer(context.role):
-        await _for_trainers(update, context)
-        return
-    t = context.t
-    found = await sessions.statement(context.req)
-    if not found:
-        await say(update, context, t.gettext("You have no series yet. /series sets one up."))
-        return
-    fees = sessions.fees(context.services.settings)
-    lines = [t.gettext("Per session with a report: {fee}, at most {cap} per series.").format(
-        fee=ui.money(t, fees.per_session_cents), cap=ui.money(t, fees.max_per_series_cents))]
-    for m in found:
-        lines += ["", f"📚 {m.series.title}", t.gettext(
-            "{reported} of {logged} sessions with a report · earned {earned} · paid {paid} · "
-            "due {due}").format(reported=m.with_report, logged=m.logged,
-                                earned=ui.money(t, m.earned_cents),
-                                paid=ui.money(t, m.paid_cents), due=ui.money(t, m.due_cents))]
-    await say(update, context, "\n".join(lines))
+        await _for_trainers(update, context, number)
+    else:
+        await _for_organisers(update, context, number)
 
 
 @requires(Action.PAYMENTS)
 async def pay(update: Update, context: BotContext) -> None:
     t = context.t
-    await act(update, context, sessions.mark_paid(context.req, ui.int_arg(
-        update.callback_query.data, f"{P}:pay")), lambda amount: t.gettext(
-        "Marked as paid: {amount}.").format(amount=ui.money(t, amount)) if amount
-        else t.gettext("Nothing was due."))
+    series_id, number = pages.item_and_page(update.callback_query.data, f"{P}:pay")
+    paid = await act(update, context, sessions.mark_paid(context.req, series_id),
+                     lambda amount: t.gettext("Marked as paid: {amount}.").format(
+                         amount=ui.money(t, amount)) if amount else t.gettext("Nothing was due."),
+                     keep_buttons=number is not None)
+    if paid is not None and number is not None:
+        await _for_trainers(update, context, number)
 
 
 def handlers() -> list:
-    return [CommandHandler("payments", payments), ui.tap(P, "pay", pay)]
+    return [CommandHandler("payments", payments), ui.tap(P, "pg", payments),
+            ui.tap(P, "pay", pay)]

@@ -19,13 +19,16 @@ def multi_pick(name: str, *, key: str, question: Text, choices: Callable[[Turn],
                extra: Callable[[Turn], list[list[InlineKeyboardButton]]] | None = None,
                limit: int | None = None, then: Callable[[Turn, list], None] | None = None,
                actions: Mapping[str, ActionFn] | None = None,
-               pending: Callable[[dict], bool] | None = None) -> Step:
+               pending: Callable[[dict], bool] | None = None,
+               voice: Callable[[Turn, Any], Any] | None = None,
+               store: Callable[[Turn, Any], Any] | None = None) -> Step:
     """A grid that ticks in place (the message is edited, not sent again); ``done`` stores the
     ticked values in ``draft[name]``. A tap says what it wants (``key:value:1:g`` ticks,
     ``…:0:g`` unticks), so a repeated tap changes nothing twice; ``g`` numbers each copy of the
     grid the bot sent, so taps on an older copy are stale. While
     ticking, the values wait in ``draft["picked"][name]`` (a later edit starts from them);
-    ``then`` runs after ``done`` stored them; ``actions`` are further buttons of the step."""
+    ``then`` runs after ``done`` stored them; ``actions`` are further buttons of the step;
+    ``voice`` (with its ``store``) lets a voice message answer the whole step."""
 
     def picked(turn: Turn) -> list:
         return turn.draft.setdefault("picked", {}).setdefault(name, [])
@@ -93,4 +96,4 @@ def multi_pick(name: str, *, key: str, question: Text, choices: Callable[[Turn],
         return NEXT
 
     return Step(name, ask=ask_grid, actions={**(actions or {}), key: toggled, done: finished},
-                pending=pending)
+                pending=pending, voice=voice, store=store)

@@ -26,6 +26,7 @@ from bot.flows import (
     overview,
     payments,
     privacy,
+    prompts,
     refer,
     series,
     session_log,
@@ -42,7 +43,7 @@ FLOWS: tuple[Flow, ...] = (
     onboarding.ONBOARDING, share.SHARE, intake.INTAKE, mine.EDIT, series.SERIES,
     session_log.LOG, vouchers.VOUCHER, vouchers.REJECT, logbook.LOGBOOK, find.FIND,
     refer.REFER, mapkeep.MAPKEEP, invites.INVITE, events.PLAN, events.MOVE,
-    attendance.ATTENDANCE, broadcast.BROADCAST,
+    attendance.ATTENDANCE, broadcast.BROADCAST, prompts.PROMPTS,
 )
 VIEWS = (mine, circle, session_log, payments, vouchers, logbook, overview, find, refer, invites,
          events, agenda, language, privacy, broadcast, members, intake)

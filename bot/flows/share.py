@@ -25,6 +25,18 @@ P = "sh"
 KIND = {"needs": "need", "offers": "offer"}
 
 
+def to_them(msgid: str):
+    """A question as the resident hears it; in a phone intake, prefixed with whom the
+    kwartiermaker asks (the question speaks to the resident, not to the one typing)."""
+    def text(turn: Turn) -> str:
+        question = turn.t.gettext(msgid)
+        if turn.flow.name == "share":
+            return question
+        return turn.t.gettext("Ask {name}:").format(name=turn.draft.get("name", "?")) \
+            + "\n" + question
+    return text
+
+
 def queue_new(grid: str):
     """After a grid: an item for every newly ticked category, each with its detail question."""
 
@@ -39,6 +51,26 @@ def queue_new(grid: str):
                 d.setdefault("queue", []).append(len(d["items"]) - 1)
         d["version"] = d.get("version", 0) + 1
     return then
+
+
+async def told_by_voice(turn: Turn, message: Message) -> dict:
+    """A voice message instead of taps: for someone who reads little, this is the whole
+    answer. The person who invited them listens and picks the theme."""
+    if turn.flow.name == "share":
+        await turn.say(turn.t.gettext("Thank you, I kept your voice message. The person who "
+                                      "invited you will listen to it."))
+    else:
+        await turn.say(turn.t.gettext("Kept. After saving, /circle lets you listen to it again "
+                                      "and pick its theme."))
+    return {"kind": "need", "category": sharing.TOLD, "text": "", "voice": message.voice.file_id,
+            "seconds": ui.voice_seconds(message)}
+
+
+def store_told(turn: Turn, item: dict) -> None:
+    d = turn.draft
+    d.setdefault("items", []).append(item)
+    d["needs"] = [sharing.TOLD]
+    d["version"] = d.get("version", 0) + 1
 
 
 async def nothing_to_offer(turn: Turn, _args: list[str]) -> Outcome:
@@ -88,8 +120,8 @@ async def ask_nudge(turn: Turn) -> None:
     t = turn.t
     await turn.say(t.gettext(
         "Everyone has two hands: one to receive and one to give. Is there something small you "
-        "could offer? For example a listening ear, a cup of coffee, a walk, a recipe from "
-        "home, or help with a form in your language."), [
+        "could offer? A listening ear, a cup of coffee or a walk. A recipe from home, or help "
+        "with a form in your language."), [
         [turn.button(t.gettext("Choose something small"), "small")],
         [turn.button(t.gettext("Not now"), "later")], turn.cancel_row()])
 
@@ -111,13 +143,15 @@ def _needs_nudge(d: dict) -> bool:
 
 
 QUESTIONNAIRE = [
-    multi_pick("needs", key="c", question=N_("🤲 What could you use a hand with? Tap one or "
-                                             "more."), choices=ui.themes, then=queue_new("needs")),
+    multi_pick("needs", key="c", question=to_them(N_("🤲 What could you use a hand with? Tap "
+                                                     "one or more, or send a voice message.")),
+               choices=ui.themes, then=queue_new("needs"), voice=told_by_voice,
+               store=store_told),
     Step("detail", ask=ask_detail, text=read_words, voice=read_voice, skip=N_("Skip"),
          store=store_detail, pending=lambda d: bool(d.get("queue")),
          wrong=N_("Please type a few words, send a voice message, or tap Skip.")),
-    multi_pick("offers", key="c", question=N_("🎁 What could you offer someone else? Tap one or "
-                                              "more."), choices=ui.themes,
+    multi_pick("offers", key="c", question=to_them(N_("🎁 What could you offer someone else? "
+                                                      "Tap one or more.")), choices=ui.themes,
                then=queue_new("offers"), actions={"none": nothing_to_offer},
                extra=lambda turn: [[turn.button(turn.t.gettext("Nothing right now"), "none")]]),
     Step("nudge", ask=ask_nudge, pending=_needs_nudge,
@@ -216,8 +250,8 @@ def summary(save: Save):
 
 async def save_own(turn: Turn) -> Outcome:
     await sharing.save(turn.req, turn.req.me.id, items_of(turn))
-    await turn.say(turn.t.gettext("Saved. Thank you! Your kwartiermaker will look for someone "
-                                  "who fits. /mine shows what you shared."))
+    await turn.say(turn.t.gettext("Saved. Thank you! The person who invited you looks for "
+                                  "someone who fits. /mine shows what you shared."))
     return END
 
 

@@ -12,7 +12,7 @@ from bot.services.invites import InviteStatus
 def how_to_join(t: Translator) -> str:
     return t.gettext(
         "Hello! This is samenbot of SAMENredzaam: neighbours helping neighbours.\n\n"
-        "To join you need an invite link or QR code from a kwartiermaker or a trainer. "
+        "To join, you need an invite link or a QR code. "
         "Ask the person who told you about this bot to send you their link."
     )
 
@@ -60,6 +60,7 @@ def command_description(t: Translator, action: access.Action) -> str:
         access.Action.REFER: t.gettext("Hand a need over to a service"),
         access.Action.MAPKEEP: t.gettext("Keep the social map up to date"),
         access.Action.MEMBERS: t.gettext("Pause someone's access, or change their role"),
+        access.Action.PROMPTS: t.gettext("Record questions as voice messages"),
     }
     return texts[action]
 
@@ -67,11 +68,11 @@ def command_description(t: Translator, action: access.Action) -> str:
 def help_text(t: Translator, role: str) -> str:
     intro = {
         Role.RESIDENT: t.gettext(
-            "You take part as a resident. Your kwartiermaker will tell you about the next "
-            "table session. Everyone has two hands: one to give and one to receive."),
+            "You take part as a resident. The person who invited you tells you when you "
+            "meet. Everyone has two hands: one to give and one to receive."),
         Role.ORGANISER: t.gettext(
-            "You are a kwartiermaker. Invite the people of your circle with /invite: "
-            "each gets a link and a QR code."),
+            "You are a kwartiermaker. Invite the people of your circle with /invite. "
+            "Each gets a link and a QR code."),
         Role.TRAINER: t.gettext(
             "You are a trainer. Invite new kwartiermakers with /invite."),
         Role.ADMIN: t.gettext(

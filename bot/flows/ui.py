@@ -27,7 +27,8 @@ async def category_labels(context: BotContext) -> dict[str, str]:
 
 async def themes(turn: Any) -> list[Choice]:
     """The categories as the choices of a step (the shared grid of themes)."""
-    return [Choice(code, label) for code, label in (await category_labels(turn.context)).items()]
+    return [Choice(code, label) for code, label in (await category_labels(turn.context)).items()
+            if code != sharing.TOLD]
 
 
 def rows(buttons: Sequence[T], per_row: int = 2) -> list[list[T]]:

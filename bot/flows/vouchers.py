@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CommandHandler
 
 from bot import access
 from bot.access import Action
 from bot.context import BotContext
-from bot.flows import ui
+from bot.flows import pages, ui
 from bot.flows.common import acknowledge, refuse, requires, say
 from bot.flows.engine import refuse as refuse_in_flow
 from bot.flows.steps import END, Choice, Entry, Flow, Problem, Step, Turn, screen
@@ -40,14 +40,30 @@ def refused_text(t: Translator, reason: str, context: BotContext) -> str:
 
 
 # /voucher ------------------------------------------------------------------------------------
+def _my_page(t: Translator, mine: list, number: int) -> pages.Page:
+    return pages.page(t, [f"• {ui.money(t, v.amount_cents)} – {v.purpose} – "
+                          f"{status_label(t, v.status)}" for v in mine],
+                      number=number, head=[t.gettext("Your vouchers:")])
+
+
 async def show_mine(turn: Turn, _args: list[str]) -> bool:
     t = turn.t
     mine = await programme.my_vouchers(turn.req)
     if mine:
-        await turn.say("\n".join([t.gettext("Your vouchers:")] + [
-            f"• {ui.money(t, v.amount_cents)} – {v.purpose} – {status_label(t, v.status)}"
-            for v in mine]))
+        shown = _my_page(t, mine, 1)
+        await turn.say(shown.text, pages.nav(shown, P, "mp") or None)
     return True
+
+
+@requires(Action.VOUCHER)
+async def my_vouchers_page(update: Update, context: BotContext) -> None:
+    """A page button under "Your vouchers" (the request flow may be going on meanwhile)."""
+    mine = await programme.my_vouchers(context.req)
+    if not mine:
+        await update.callback_query.answer()
+        return
+    shown = _my_page(context.t, mine, pages.wanted(update, P, "mp"))
+    await pages.show(update, context, shown.text, pages.nav(shown, P, "mp"))
 
 
 def read_amount(turn: Turn, text: str) -> int:
@@ -110,23 +126,62 @@ VOUCHER = Flow(
 
 
 # /vouchers (trainers) ------------------------------------------------------------------------
+MOST = 8  # vouchers on a page: a row of buttons each
+
+
+def _card(t: Translator, v, name: str) -> str:
+    return (f"🎟 {name}: {ui.money(t, v.amount_cents)} – {v.purpose} "
+            f"({status_label(t, v.status)})")
+
+
+async def _undecided(context: BotContext) -> list:
+    return [(v, name) for v, name in await programme.all_vouchers(context.req)
+            if v.status in ("requested", "approved")]
+
+
+def _list_page(t: Translator, found: list, number: int
+               ) -> tuple[pages.Page, list[list[InlineKeyboardButton]]]:
+    """A page of the longer list: numbered vouchers, and their buttons, which name the page
+    (to redraw it after a decision)."""
+    shown = pages.page(t, [f"{n}. {_card(t, v, name)}" for n, (v, name) in
+                           enumerate(found, start=1)], number=number, most=MOST,
+                       head=[t.gettext("Vouchers to decide or pay:")],
+                       tail=["", t.gettext("✅ approve · ✖️ reject · 💶 mark paid")])
+    rows = []
+    for index in shown.shown:
+        v, n = found[index][0], index + 1
+        if v.status == "requested":
+            rows.append([ui.button(P, f"✅ {n}", "ok", v.id, shown.number),
+                         ui.button(P, f"✖️ {n}", "no", v.id, shown.number)])
+        else:
+            rows.append([ui.button(P, f"💶 {n}", "paid", v.id, shown.number)])
+    return shown, rows + pages.nav(shown, P, "vp")
+
+
 @requires(Action.DECIDE)
 async def vouchers_list(update: Update, context: BotContext) -> None:
+    """/vouchers: a card per voucher while they fit one page, else one list paged in place
+    (also what its page buttons show)."""
+    await _show_list(update, context, pages.wanted(update, P, "vp"))
+
+
+async def _show_list(update: Update, context: BotContext, number: int) -> None:
     t = context.t
-    found = [(v, name) for v, name in await programme.all_vouchers(context.req)
-             if v.status in ("requested", "approved")]
+    found = await _undecided(context)
     if not found:
-        await say(update, context, t.gettext("No vouchers to decide or pay."))
+        await pages.show(update, context, t.gettext("No vouchers to decide or pay."))
+        return
+    shown, rows = _list_page(t, found, number)
+    if shown.paged or update.callback_query is not None:
+        await pages.show(update, context, shown.text, rows)
         return
     for v, name in found:
-        text = (f"🎟 {name}: {ui.money(t, v.amount_cents)} – {v.purpose} "
-                f"({status_label(t, v.status)})")
         if v.status == "requested":
             rows = [[ui.button(P, "✅ " + t.gettext("Approve"), "ok", v.id),
                      ui.button(P, "✖️ " + t.gettext("Reject"), "no", v.id)]]
         else:
             rows = [[ui.button(P, "💶 " + t.gettext("Mark paid"), "paid", v.id)]]
-        await say(update, context, text, reply_markup=InlineKeyboardMarkup(rows))
+        await say(update, context, _card(t, v, name), reply_markup=InlineKeyboardMarkup(rows))
 
 
 async def decide(context: BotContext, voucher_id: int, status: str,
@@ -150,18 +205,23 @@ async def decide(context: BotContext, voucher_id: int, status: str,
 def _decision(key: str, status: str):
     @requires(Action.DECIDE)
     async def handler(update: Update, context: BotContext) -> None:
-        await acknowledge(update)
-        said = await decide(context, ui.int_arg(update.callback_query.data, f"{P}:{key}"),
-                            status)
+        voucher_id, number = pages.item_and_page(update.callback_query.data, f"{P}:{key}")
+        if number is None:  # a card: its buttons go
+            await acknowledge(update)
+        said = await decide(context, voucher_id, status)
         if said is None:
             await refuse(update, context)
-        else:
-            await say(update, context, said)
+            return
+        await say(update, context, said)
+        if number is not None:  # a page of the list: redrawn with the decision
+            await _show_list(update, context, number)
     return handler
 
 
 async def begin_reject(turn: Turn, args: list[str]) -> bool:
     turn.draft["voucher"] = ui.arg_id(args)
+    if len(args) > 1 and pages.in_own_chat(turn.update):  # from a page: redrawn at the end
+        turn.draft["page"] = [ui.arg_id(args, 1), turn.tapped_message_id()]
     return True
 
 
@@ -169,8 +229,16 @@ async def reject(turn: Turn):
     said = await decide(turn.context, turn.draft["voucher"], "rejected", turn.draft["reason"])
     if said is None:
         await refuse_in_flow(turn)
-    else:
-        await turn.say(said)
+        return END
+    await turn.say(said)
+    if "page" in turn.draft:
+        number, message_id = turn.draft["page"]
+        found = await _undecided(turn.context)
+        text, rows = turn.t.gettext("No vouchers to decide or pay."), []
+        if found:
+            shown, rows = _list_page(turn.t, found, number)
+            text = shown.text
+        await pages.redraw(turn.context, turn.update.effective_chat.id, message_id, text, rows)
     return END
 
 
@@ -183,5 +251,6 @@ REJECT = Flow(
 
 
 def handlers() -> list:
-    return [CommandHandler("vouchers", vouchers_list), ui.tap(P, "ok", _decision("ok", "approved")),
+    return [CommandHandler("vouchers", vouchers_list), ui.tap(P, "vp", vouchers_list),
+            ui.tap(P, "mp", my_vouchers_page), ui.tap(P, "ok", _decision("ok", "approved")),
             ui.tap(P, "paid", _decision("paid", "paid"))]

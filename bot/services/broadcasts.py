@@ -9,6 +9,7 @@ from typing import Any
 
 from bot import access
 from bot.delivery.sending import text_payload
+from bot.keyboards import role_label
 from bot.services import audiences
 from bot.services.audiences import Audience
 from bot.services.request import Request
@@ -17,8 +18,8 @@ from bot.storage import broadcasts as store
 from bot.storage import replies as reply_store
 from bot.storage.people import Person
 
-TEXT_MAX = 4000
-CAPTION_MAX = 1000
+TEXT_MAX = 3900  # room left for the line that says who sent it
+CAPTION_MAX = 900
 
 
 @dataclass
@@ -30,8 +31,11 @@ class Message:
     file_id: str | None = None
     per_language: dict[str, str] = field(default_factory=dict)
 
-    def payload(self, language: str) -> dict[str, Any]:
+    def payload(self, language: str, sender: str = "") -> dict[str, Any]:
+        """What one recipient gets: the text in their language (or the one the trainer wrote),
+        under ``sender``, the line that says who it comes from."""
         text = self.per_language.get(language, self.text)
+        text = "\n\n".join(part for part in (sender, text) if part)
         if self.kind == "photo":
             return {"method": "send_photo", "photo": self.file_id, "caption": text or None}
         if self.kind == "voice":
@@ -76,9 +80,13 @@ async def send(req: Request, audience: Audience, message: Message, *,
                                           total=len(people), status_chat_id=status_chat_id,
                                           now=now)
         for person in people:
+            t = req.translations.for_language(person.language)
+            sender_line = t.gettext("📣 From {name} ({role}):").format(
+                name=sender.display_name, role=role_label(t, req.role))
             await outbox.enqueue(conn, person_id=person.id, chat_id=person.telegram_id,
                                  kind="broadcast", ref=f"broadcast:{broadcast_id}",
-                                 payload=message.payload(person.language), due_at=now, now=now)
+                                 payload=message.payload(person.language, sender_line),
+                                 due_at=now, now=now)
         await audit.record(conn, now=now, actor_id=sender.id, action="broadcast.send",
                            subject=f"broadcast:{broadcast_id}")
     return broadcast_id, len(people)

@@ -88,9 +88,19 @@ def _names(kind: str, locales: tuple[str, ...]) -> dict[str, int]:
     return found
 
 
+def _wide(kind: str, locales: tuple[str, ...]) -> dict[str, int]:
+    """Full names only (abbreviations of different languages collide: "mar")."""
+    get = babel_dates.get_month_names if kind == "month" else babel_dates.get_day_names
+    return {name.lower(): number for locale in locales
+            for number, name in get("wide", locale=locale).items()}
+
+
 _LOCALES = ("nl", "en")
-_MONTHS = _names("month", _LOCALES)
-_WEEKDAYS = _names("day", _LOCALES)
+# Every language people can pick understands its own day and month names ("viernes", "cuma",
+# "الجمعة"); Dutch and English, with their abbreviations, win where names collide.
+_OTHERS = ("tr", "es", "ar", "pap", "ak")
+_MONTHS = {**_wide("month", _OTHERS), **_names("month", _LOCALES)}
+_WEEKDAYS = {**_wide("day", _OTHERS), **_names("day", _LOCALES)}
 
 
 def parse_date(text: str, today: date) -> date | None:

@@ -32,6 +32,7 @@ def _label(t: Translator, code: str) -> str | None:
         "repairs": t.pgettext("category", "Odd jobs"),
         "skills": t.pgettext("category", "Skills to share"),
         "listening": t.pgettext("category", "A listening ear"),
+        "told": t.pgettext("category", "Told by voice"),
     }
     return labels.get(code)
 

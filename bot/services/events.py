@@ -8,7 +8,7 @@ queued exactly once, late if the bot was down and the event has not begun, else 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from bot import access
 from bot.services import audiences, notices
@@ -24,11 +24,13 @@ from bot.services.calendar import (
 from bot.services.request import Request
 from bot.storage import audit, outbox, people
 from bot.storage import events as store
+from bot.storage import prompts as prompt_store
 from bot.storage.events import Event
 from bot.storage.people import Person
 from bot.storage.sqlite import Connection
 
 PLAN_DAYS = 60
+MAX_AHEAD = timedelta(days=2 * 366)  # further than any date the planning flow accepts
 TRAINER_KINDS = ("training", "preparation", "return", "consultation", "sounding_board",
                  "conference")
 
@@ -39,6 +41,11 @@ class EventCancelled(Exception):
 
 class NotInAudience(access.AccessDenied):
     pass
+
+
+class NotPlanned(Exception):
+    """The date is not one the meeting's calendar gives (any more), or it is over: a forged
+    or outdated button. Nothing is stored."""
 
 
 @dataclass(frozen=True)
@@ -133,13 +140,15 @@ async def send_due(req: Request) -> int:
                 continue
             end = start + (event.ends_at - event.starts_at)
             declined = await store.declined(conn, event_id, occurrence)
+            spoken = await prompt_store.all_voices(conn)
             for person in await _members(conn, event):
                 if person.id in declined:
                     continue
                 t = req.translations.for_language(person.language)
+                voice = spoken.get(("reminder", person.language))
                 await outbox.enqueue(conn, person_id=person.id, chat_id=person.telegram_id,
                                      kind="reminder", ref=f"event:{event_id}:{occurrence}",
-                                     payload=notices.reminder(t, event, start, end),
+                                     payload=notices.reminder(t, event, start, end, voice),
                                      due_at=now, now=now)
                 queued += 1
     return queued
@@ -157,26 +166,63 @@ async def _event_for(conn: Connection, person: Person, event_id: int) -> Event:
 
 async def answer(req: Request, *, event_id: int, occurrence: int, answer: str,
                  reason: str | None) -> bool:
-    """Records an RSVP (only for people the event is for); False if nothing changed."""
+    """Records an RSVP to a real date of a meeting the person is invited to; False if
+    nothing changed.
+
+    The organiser hears "X cannot come" at most once per person, meeting and date: the first
+    time that person says they cannot come. A later change (another reason, or coming after
+    all) is stored, and the attendance sheet shows it, but nobody gets a second message; so
+    a hundred taps cost one notice at most."""
     person, now = req.me, req.now
-    start = datetime.fromtimestamp(occurrence, tz=now.tzinfo)
     async with req.db.tx() as conn:
-        event = await _event_for(conn, person, event_id)
-        if event.cancelled_at:
-            raise EventCancelled()
+        event, occ = await _occurrence_for(conn, req, event_id, occurrence)
+        start = occ.start.isoformat()
         changed = await store.upsert_rsvp(
-            conn, event_id=event_id, occurrence_start=start.isoformat(), person_id=person.id,
+            conn, event_id=event_id, occurrence_start=start, person_id=person.id,
             answer=answer, reason=reason, now=now)
+        if not (changed and answer == "no" and reason):
+            return changed
         told = await _who_hears_absence(conn, event, person)
-        if changed and answer == "no" and reason and told is not None:
+        if told is not None and await store.claim_notice(conn, event_id, start, person.id, now):
             t = req.translations.for_language(told.language)
-            end = start + (event.ends_at - event.starts_at)
             await outbox.enqueue(
                 conn, person_id=told.id, chat_id=told.telegram_id, kind="notice",
                 ref=f"rsvp:{event_id}", now=now, due_at=now, about=[person.id],
-                payload=notices.cannot_come(t, person.display_name, event,
-                                            Occurrence(start, end), reason))
+                payload=notices.cannot_come(t, person.display_name, event, occ, reason))
     return changed
+
+
+async def occurrence_for(req: Request, event_id: int, stamp: int) -> tuple[Event, Occurrence]:
+    """The meeting and the date a button under a reminder names, if the person is invited
+    and the date is still planned (raises NotInAudience, EventCancelled or NotPlanned)."""
+    async with req.db.read() as conn:
+        return await _occurrence_for(conn, req, event_id, stamp)
+
+
+async def _occurrence_for(conn: Connection, req: Request, event_id: int, stamp: int
+                          ) -> tuple[Event, Occurrence]:
+    event = await _event_for(conn, req.me, event_id)
+    if event.cancelled_at:
+        raise EventCancelled()
+    skipped = await store.skipped_dates(conn, event_id)
+    return event, _planned(event, req.tz, skipped, req.now, stamp)
+
+
+def _planned(event: Event, tz: tzinfo, skipped: set[date], now: datetime,
+             stamp: int) -> Occurrence:
+    """The occurrence starting at ``stamp`` (seconds, from callback data) if the calendar
+    rules give it and it is not over. Dates beyond the planning horizon count only when they
+    are the meeting's next date (a meeting moved far ahead is announced with buttons)."""
+    since = now - (event.ends_at - event.starts_at)
+    if not since.timestamp() < stamp <= (now + MAX_AHEAD).timestamp():
+        raise NotPlanned()  # over, or absurdly far (a forged number)
+    start = datetime.fromtimestamp(stamp, tz=UTC)
+    found = _occurrences(event, tz, skipped, since, start + timedelta(seconds=1))
+    if not found or notices.stamp(found[-1].start) != stamp:
+        raise NotPlanned()
+    if found[-1].start >= now + timedelta(days=PLAN_DAYS) and len(found) > 1:
+        raise NotPlanned()
+    return found[-1]
 
 
 async def _who_hears_absence(conn: Connection, event: Event, person: Person) -> Person | None:
@@ -187,11 +233,6 @@ async def _who_hears_absence(conn: Connection, event: Event, person: Person) -> 
     if access.is_resident(person.role) and (told is None or told.id != person.invited_by):
         told = await people.by_id(conn, person.invited_by) if person.invited_by else None
     return told if told is not None and told.telegram_id is not None else None
-
-
-async def event_for(req: Request, event_id: int) -> Event:
-    async with req.db.read() as conn:
-        return await _event_for(conn, req.me, event_id)
 
 
 def _may_manage(person: Person, role: str | None, event: Event) -> bool:

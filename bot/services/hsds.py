@@ -19,7 +19,9 @@ JSON: a list of services (or ``{"services": [...]}``), each with ``organization`
 ``service_at_locations[].location`` (with ``addresses``), ``phones``, ``schedules``,
 ``languages``, ``x_line``, ``x_categories`` and ``x_translations``.
 
-An import is all or nothing: every rejected row is reported with file, line and reason.
+An import is all or nothing: every rejected row is reported with file, line and reason. What
+is read is bounded first (``hsds_input``): package size, zip compression, JSON nesting and
+shape, field lengths, and ids that fit on a button.
 """
 
 from __future__ import annotations
@@ -29,10 +31,19 @@ import io
 import json
 import re
 import zipfile
-from dataclasses import dataclass
 from pathlib import Path
 
+from bot.services.hsds_input import (
+    ImportRejected,
+    Problem,
+    field_problem,
+    id_problem,
+    json_services,
+    package_files,
+)
 from bot.storage.socialmap import Entry
+
+__all__ = ["ImportRejected", "Problem", "read", "to_json", "write"]
 
 DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
@@ -52,65 +63,63 @@ COLUMNS = {
 }
 REQUIRED = ("organizations.csv", "services.csv")
 
-
-@dataclass(frozen=True)
-class Problem:
-    file: str
-    line: int
-    reason: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.reason}"
-
-
-class ImportRejected(Exception):
-    def __init__(self, problems: list[Problem]) -> None:
-        super().__init__("\n".join(str(p) for p in problems))
-        self.problems = problems
+Rows = list[tuple[int, dict[str, str]]]
 
 
 # reading -----------------------------------------------------------------------------------------
-def _read_package(path: Path) -> dict[str, bytes]:
-    if path.is_dir():
-        return {p.name: p.read_bytes() for p in path.glob("*.csv")}
-    if zipfile.is_zipfile(path):
-        with zipfile.ZipFile(path) as archive:
-            return {Path(n).name: archive.read(n) for n in archive.namelist()
-                    if n.endswith(".csv")}
-    raise ImportRejected([Problem(path.name, 0, "not a folder, a .zip or a .json file")])
-
-
-def _rows(name: str, raw: bytes, problems: list[Problem]) -> list[tuple[int, dict[str, str]]]:
+def _rows(name: str, raw: bytes, problems: list[Problem]) -> Rows:
+    """The rows of one CSV file with the line each starts on (a quoted description may span
+    lines)."""
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         problems.append(Problem(name, 0, f"not UTF-8 text ({exc.reason} at byte {exc.start})"))
         return []
-    reader = csv.DictReader(io.StringIO(text))
-    missing = [c for c in COLUMNS[name] if c not in (reader.fieldnames or [])]
-    if missing:
-        problems.append(Problem(name, 1, "missing columns: " + ", ".join(missing)))
+    reader, rows, start = csv.DictReader(io.StringIO(text)), [], 1
+    try:
+        missing = [c for c in COLUMNS[name] if c not in (reader.fieldnames or [])]
+        if missing:
+            problems.append(Problem(name, 1, "missing columns: " + ", ".join(missing)))
+            return []
+        start = reader.line_num + 1
+        for row in reader:
+            rows.append((start, {k: (v or "").strip() for k, v in row.items()
+                                 if isinstance(k, str) and k}))
+            start = reader.line_num + 1
+    except csv.Error as exc:  # a field over the csv module's 128 KB limit, a stray NUL
+        problems.append(Problem(name, start, f"not valid CSV: {exc}"))
         return []
-    return [(number, {k: (v or "").strip() for k, v in row.items() if k})
-            for number, row in enumerate(reader, start=2)]
+    return rows
 
 
 def read(path: Path, known_categories: set[str]) -> list[Entry]:
     """Entries from a CSV package or HSDS JSON; raises ImportRejected with every problem."""
     if path.suffix.lower() == ".json":
         return from_json(path, known_categories)
-    files = _read_package(path)
+    files = package_files(path, set(COLUMNS))
     problems: list[Problem] = []
     for name in REQUIRED:
         if name not in files:
             problems.append(Problem(name, 0, "file missing from the package"))
-    tables = {name: _rows(name, raw, problems) for name, raw in files.items() if name in COLUMNS}
+    tables = {name: _rows(name, raw, problems) for name, raw in files.items()}
     if problems:
         raise ImportRejected(problems)
     entries = _build(tables, known_categories, problems)
     if problems:
         raise ImportRejected(problems)
     return entries
+
+
+def _limits(tables: dict[str, Rows], problems: list[Problem]) -> None:
+    """Every field within its length; every service id usable on a button."""
+    for table, rows in tables.items():
+        for number, row in rows:
+            for column, value in row.items():
+                reason = field_problem(column, value)
+                if reason is None and table == "services.csv" and column == "id" and value:
+                    reason = id_problem(value)
+                if reason is not None:
+                    problems.append(Problem(table, number, reason))
 
 
 def _unique(table: str, rows, key: str, problems: list[Problem]) -> dict[str, dict]:
@@ -134,7 +143,8 @@ def _coordinate(value: str, low: float, high: float) -> float | None:
     return number
 
 
-def _build(tables, known: set[str], problems: list[Problem]) -> list[Entry]:
+def _build(tables: dict[str, Rows], known: set[str], problems: list[Problem]) -> list[Entry]:
+    _limits(tables, problems)
     organizations = _unique("organizations.csv", tables.get("organizations.csv", []), "id",
                             problems)
     services = _unique("services.csv", tables.get("services.csv", []), "id", problems)
@@ -162,6 +172,9 @@ def _build(tables, known: set[str], problems: list[Problem]) -> list[Entry]:
     entries = []
     for sid, s in services.items():
         line = s["_line"]
+        if not s["name"]:
+            problems.append(Problem("services.csv", line, "name is empty"))
+            continue
         organization = organizations.get(s["organization_id"])
         if organization is None:
             problems.append(Problem("services.csv", line,
@@ -295,67 +308,49 @@ def to_json(entries: list[Entry]) -> dict:
 
 
 def from_json(path: Path, known: set[str]) -> list[Entry]:
-    """The JSON form goes through the same checks as the CSV package (rows = services)."""
-    try:
-        data = json.loads(path.read_text("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ImportRejected([Problem(path.name, 0, f"not valid UTF-8 JSON: {exc}")]) from exc
-    services = data["services"] if isinstance(data, dict) else data
-    tables: dict[str, list] = {name: [] for name in COLUMNS}
-    organizations: dict[str, dict] = {}
-    for number, s in enumerate(services, start=1):
-        org = s.get("organization") or {}
-        organizations.setdefault(org.get("id", ""), {"id": org.get("id", ""),
-                                                     "name": org.get("name", ""),
-                                                     "url": "", "email": ""})
-        tables["services.csv"].append((number, {
-            "id": str(s.get("id", "")), "organization_id": org.get("id", ""),
-            "name": s.get("name", ""), "description": s.get("description", ""),
-            "url": s.get("url", ""), "email": s.get("email", ""),
-            "status": s.get("status", "active"),
-            "eligibility_description": s.get("eligibility_description", ""),
-            "fees_description": s.get("fees_description", ""),
-            "assured_date": s.get("assured_date") or "", "x_line": str(s.get("x_line", "")),
-            "x_categories": " ".join(s.get("x_categories", []))}))
-        for at in s.get("service_at_locations", []):
-            loc = at.get("location") or {}
-            address = (loc.get("addresses") or [{}])[0]
-            tables["locations.csv"].append((number, {
-                "id": loc.get("id", ""), "organization_id": org.get("id", ""),
-                "name": loc.get("name", ""),
-                "latitude": "" if loc.get("latitude") is None else str(loc["latitude"]),
-                "longitude": "" if loc.get("longitude") is None else str(loc["longitude"])}))
-            tables["addresses.csv"].append((number, {
-                "id": "", "location_id": loc.get("id", ""),
-                "address_1": address.get("address_1", ""), "city": address.get("city", ""),
-                "postal_code": address.get("postal_code", "")}))
-            tables["service_at_locations.csv"].append((number, {
-                "id": "", "service_id": str(s.get("id", "")), "location_id": loc.get("id", "")}))
-        for phone in s.get("phones", []):
-            tables["phones.csv"].append((number, {"id": "", "service_id": str(s.get("id", "")),
-                                                  "number": phone.get("number", "")}))
-        for lang in s.get("languages", []):
-            tables["languages.csv"].append((number, {"id": "", "service_id": str(s.get("id")),
-                                                     "code": lang.get("code", "")}))
-        for sched in s.get("schedules", []):
-            tables["schedules.csv"].append((number, {
-                "id": "", "service_id": str(s.get("id", "")), "byday": sched.get("byday", ""),
-                "opens_at": sched.get("opens_at", ""), "closes_at": sched.get("closes_at", "")}))
-        for language, text in (s.get("x_translations") or {}).items():
-            tables["x_translations.csv"].append((number, {
-                "service_id": str(s.get("id", "")), "language": language,
-                "name": text.get("name", ""), "description": text.get("description", "")}))
+    """The JSON form goes through the same checks as the CSV package (rows = services); every
+    problem is reported at the line its service starts on."""
+    tables: dict[str, Rows] = {name: [] for name in COLUMNS}
+    organizations: dict[str, tuple[int, dict[str, str]]] = {}
+    for line, s in json_services(path):
+        org, sid = s["organization"], s["id"]
+        organizations.setdefault(org["id"], (line, {**org, "url": "", "email": ""}))
+        tables["services.csv"].append((line, {
+            "id": sid, "organization_id": org["id"], "name": s["name"],
+            "description": s["description"], "url": s["url"], "email": s["email"],
+            "status": s["status"] or "active",
+            "eligibility_description": s["eligibility_description"],
+            "fees_description": s["fees_description"], "assured_date": s["assured_date"],
+            "x_line": s["x_line"], "x_categories": " ".join(s["x_categories"])}))
+        for loc in s["locations"]:
+            tables["locations.csv"].append((line, {
+                "id": loc["id"], "organization_id": org["id"], "name": loc["name"],
+                "latitude": "" if loc["latitude"] is None else str(loc["latitude"]),
+                "longitude": "" if loc["longitude"] is None else str(loc["longitude"])}))
+            tables["addresses.csv"].append((line, {
+                "id": "", "location_id": loc["id"], "address_1": loc["address_1"],
+                "city": loc["city"], "postal_code": loc["postal_code"]}))
+            tables["service_at_locations.csv"].append((line, {
+                "id": "", "service_id": sid, "location_id": loc["id"]}))
+        for number in s["phones"]:
+            tables["phones.csv"].append((line, {"id": "", "service_id": sid, "number": number}))
+        for code in s["languages"]:
+            tables["languages.csv"].append((line, {"id": "", "service_id": sid, "code": code}))
+        for sched in s["schedules"]:
+            tables["schedules.csv"].append((line, {"id": "", "service_id": sid, **sched}))
+        for language, text in s["x_translations"].items():
+            tables["x_translations.csv"].append((line, {
+                "service_id": sid, "language": language, **text}))
     # locations may repeat across services: keep the first of each id
     seen, unique_locations = set(), []
-    for number, row in tables["locations.csv"]:
+    for line, row in tables["locations.csv"]:
         if row["id"] not in seen:
             seen.add(row["id"])
-            unique_locations.append((number, row))
+            unique_locations.append((line, row))
     tables["locations.csv"] = unique_locations
-    tables["organizations.csv"] = [(n, o) for n, o in enumerate(organizations.values(), 1)]
+    tables["organizations.csv"] = list(organizations.values())
     problems: list[Problem] = []
     entries = _build(tables, known, problems)
-    if problems:
-        raise ImportRejected([Problem(path.name if p.file == "services.csv" else p.file,
-                                      p.line, p.reason) for p in problems])
+    if problems:  # in JSON every table is the one file
+        raise ImportRejected([Problem(path.name, p.line, p.reason) for p in problems])
     return entries

@@ -44,6 +44,8 @@ class ClaimLink:
 
     payload: str
     pin: str
+    name: str = ""  # the resident's name as they like it (for the printed card)
+    language: str = "nl"  # the language recorded at the intake
 
 
 PIN_TRIES = 5
@@ -75,12 +77,12 @@ def _pin_hash(code: str, pin: str) -> str:
     return hashlib.sha256(f"{code}:{pin}".encode()).hexdigest()
 
 
-async def _new_link(conn, req: Request, person_id: int) -> ClaimLink:
+async def _new_link(conn, req: Request, person: Person) -> ClaimLink:
     code, pin = secrets.token_urlsafe(16), f"{secrets.randbelow(10_000):04d}"
-    await store.insert(conn, code=code, person_id=person_id, created_by=req.me.id,
+    await store.insert(conn, code=code, person_id=person.id, created_by=req.me.id,
                        expires_at=req.now + timedelta(days=CLAIM_DAYS),
                        pin_hash=_pin_hash(code, pin))
-    return ClaimLink(CLAIM_PREFIX + code, pin)
+    return ClaimLink(CLAIM_PREFIX + code, pin, person.display_name, person.language)
 
 
 async def enter(req: Request, resident: Resident, items: list[DraftItem]) -> ClaimLink:
@@ -96,7 +98,7 @@ async def enter(req: Request, resident: Resident, items: list[DraftItem]) -> Cla
             language=resident.language, consent_version=CONSENT_VERSION, now=now,
             invited_by=organiser.id, phone=resident.phone, consent_by=organiser.id)
         await sharing.insert_items(conn, req, person.id, items)
-        link = await _new_link(conn, req, person.id)
+        link = await _new_link(conn, req, person)
         await audit.record(conn, now=now, actor_id=organiser.id, action="person.intake",
                            subject=f"person:{person.id}")
     return link
@@ -195,9 +197,9 @@ async def _mine(conn, req: Request, person_id: int) -> Person:
 async def new_link(req: Request, person_id: int) -> ClaimLink:
     """Stops the resident's old link and makes a new one, with a new code."""
     async with req.db.tx() as conn:
-        await _mine(conn, req, person_id)
+        person = await _mine(conn, req, person_id)
         await store.revoke_all(conn, person_id, req.now)
-        link = await _new_link(conn, req, person_id)
+        link = await _new_link(conn, req, person)
         await audit.record(conn, now=req.now, actor_id=req.me.id, action="claim.reissue",
                            subject=f"person:{person_id}")
     return link

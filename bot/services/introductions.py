@@ -220,9 +220,15 @@ async def send_follow_ups(req: Request) -> int:
     return queued
 
 
-async def follow_up_answer(req: Request, match_id: int, answer: int) -> None:
-    """1 worked out (the need is solved), 2 not yet, 3 did not work out (the need reopens)."""
+async def follow_up_answer(req: Request, match_id: int, answer: int) -> bool:
+    """1 worked out (the need is solved), 2 not yet, 3 did not work out (the need reopens).
+    False when it repeats the last answer given ("not yet" tapped again).
+
+    The kwartiermaker hears the first answer to a follow-up, and the one that settles it (1
+    or 3) if a "not yet" came first: at most two notices per follow-up, whoever taps what and
+    how often. Later "not yet" taps, of either side, are stored and tell nobody."""
     person, now = req.me, req.now
+    mine = f"{person.id}:{answer}"
     async with req.db.tx() as conn:
         match = await store.by_id(conn, match_id)
         if match is None:
@@ -233,7 +239,11 @@ async def follow_up_answer(req: Request, match_id: int, answer: int) -> None:
             raise access.AccessDenied("not your introduction")
         if match.status != "agreed" or match.follow_up_at is not None:
             raise MatchGone()  # not asked yet, or already settled: nothing is due
-        await store.set_outcome(conn, match_id, f"{person.id}:{answer}", now)
+        if match.outcome == mine:
+            return False  # "not yet" tapped again
+        await store.set_outcome(conn, match_id, mine, now)
+        if answer == 2 and match.outcome is not None:
+            return True  # "not yet" was reported already
         if answer == 1:
             await store.set_status(conn, match_id, "done", person.id, now)
             await item_store.move(conn, need.id, "solved", only_from=("matched",), now=now)
@@ -251,6 +261,7 @@ async def follow_up_answer(req: Request, match_id: int, answer: int) -> None:
                 payload=notices.follow_up_report(
                     req.translations.for_language(organiser.language), person.display_name,
                     label, answer))
+    return True
 
 
 async def send_digests(req: Request) -> int:

@@ -10,6 +10,7 @@ from enum import StrEnum
 
 from bot import access
 from bot.access import Role
+from bot.languages import LANGUAGES
 from bot.services.request import Request
 from bot.storage import audit, people
 from bot.storage import invites as invite_store
@@ -32,6 +33,7 @@ class InviteStatus(StrEnum):
 class InviteCheck:
     status: InviteStatus
     invite: Invite | None = None
+    inviter: str | None = None  # the first name of who made it, said to the invitee
 
 
 # Personal claim links (phone intake) share the /start payload with invites; an invite code
@@ -76,19 +78,23 @@ async def check(req: Request, code: str) -> InviteCheck:
         status = status_of(invite, req.now)
         if status is InviteStatus.OK and not await creator_may_grant(conn, req, invite):
             status = InviteStatus.REVOKED
-    return InviteCheck(status, invite)
+        creator = await people.by_id(conn, invite.created_by) if invite is not None else None
+    return InviteCheck(status, invite, creator.display_name if creator else None)
 
 
-async def create(req: Request, *, role: str, max_uses: int | None, valid_days: int) -> Invite:
+async def create(req: Request, *, role: str, max_uses: int | None, valid_days: int,
+                 language: str | None = None) -> Invite:
     inviter, now = req.me, req.now
     if not access.may_grant(req.role, role):
         raise access.AccessDenied(f"{req.role} may not invite {role}")
     if max_uses not in (*USES_CHOICES, None) or valid_days not in DAYS_CHOICES:
         raise ValueError("uses or validity outside the offered choices")
+    if language is not None and language not in LANGUAGES:
+        raise ValueError("not a language we offer")
     async with req.db.tx() as conn:
         invite = await invite_store.insert(
             conn, code=new_code(), role=Role(role), created_by=inviter.id, max_uses=max_uses,
-            expires_at=now + timedelta(days=valid_days), now=now,
+            expires_at=now + timedelta(days=valid_days), now=now, language=language,
         )
         await audit.record(conn, now=now, actor_id=inviter.id, action="invite.create",
                            subject=f"invite:{invite.id}")

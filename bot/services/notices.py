@@ -72,9 +72,16 @@ def reason_buttons(t: Translator, event_id: int, start: datetime) -> list[list[l
     return [[[reason_label(t, r), cb.encode(cb.RSVP_REASON, event_id, occ, r)]] for r in REASONS]
 
 
-def reminder(t: Translator, event: Event, start: datetime, end: datetime) -> dict[str, Any]:
+def reminder(t: Translator, event: Event, start: datetime, end: datetime,
+             voice: str | None = None) -> dict[str, Any]:
+    """The reminder with its answer buttons; with a recorded prompt in the reader's language,
+    one voice message that carries the same text as its caption (one message, so the voice
+    and the buttons can never arrive apart or in the wrong order)."""
     text = "\n\n".join([t.gettext("Reminder"), describe(t, event, start, end),
                         t.gettext("Will you come?")])
+    if voice:
+        return {"method": "send_voice", "voice": voice, "caption": text,
+                "buttons": rsvp_buttons(t, event.id, start)}
     return text_payload(text, rsvp_buttons(t, event.id, start))
 
 

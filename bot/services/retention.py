@@ -1,4 +1,5 @@
-"""What is kept only for a while: the words of sent messages (``outbox_retention_days``)."""
+"""What is kept only for a while: the words of sent messages (``outbox_retention_days``), and
+the sent messages themselves (``outbox_keep_days``)."""
 
 from __future__ import annotations
 
@@ -13,4 +14,6 @@ async def forget_old_messages(req: Request) -> int:
     That they were sent, to whom and with what outcome stays (for the broadcast reports)."""
     before = req.now - timedelta(days=req.settings.outbox_retention_days)
     async with req.db.tx() as conn:
-        return await outbox.forget_payloads(conn, before)
+        blanked = await outbox.forget_payloads(conn, before)
+        await outbox.prune(conn, req.now - timedelta(days=req.settings.outbox_keep_days))
+    return blanked

@@ -19,6 +19,7 @@ from bot.storage.people import Person
 
 TEXT_MAX = 300
 KINDS = ("need", "offer")
+TOLD = "told"  # a need told by voice only; its kwartiermaker picks the theme after listening
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,8 @@ async def insert_items(conn, req: Request, owner_id: int, drafts: list[DraftItem
     known = {c.code for c in await store.categories(conn)}
     ids = []
     for draft in drafts:
-        if draft.kind not in KINDS or draft.category not in known:
+        told = draft.category == TOLD and draft.kind == "need" and bool(draft.voice_file_id)
+        if draft.kind not in KINDS or (draft.category not in known and not told):
             raise ValueError("unknown kind or category")
         text, _ = clean_text(draft.text)
         ids.append(await store.insert(
@@ -113,14 +115,43 @@ async def change_detail(req: Request, item_id: int, *, text: str = "",
                                now=req.now)
 
 
+async def heard_in_circle(req: Request, item_id: int) -> tuple[Item, str]:
+    """A voice message left by a resident of the kwartiermaker's circle, and the resident's
+    first name; AccessDenied for anyone else's item."""
+    if not access.is_organiser(req.role):
+        raise access.AccessDenied("only a kwartiermaker listens in their circle")
+    async with req.db.read() as conn:
+        found = await store.in_circle(conn, req.me.id, item_id)
+    if found is None or not found[0].voice_file_id:
+        raise access.AccessDenied("not in your circle")
+    return found
+
+
+async def theme_told(req: Request, item_id: int, category: str) -> bool:
+    """The kwartiermaker listened to a need told by voice and picks its theme; False when a
+    theme was picked already (a second tap, or another device)."""
+    item, _ = await heard_in_circle(req, item_id)
+    async with req.db.tx() as conn:
+        if category not in {c.code for c in await store.categories(conn)}:
+            raise access.AccessDenied("no such theme")
+        if item.category != TOLD:
+            return False
+        await store.set_category(conn, item_id, category, only_from=TOLD, now=req.now)
+        await audit.record(conn, now=req.now, actor_id=req.me.id, action="item.theme",
+                           subject=f"item:{item_id}")
+    return True
+
+
 async def categories(req: Request) -> list[Category]:
     async with req.db.read() as conn:
         return await store.categories(conn)
 
 
 async def labels(req: Request, t: Translator) -> dict[str, str]:
-    """Category code → emoji and name in ``t``'s language, in the grid's order."""
-    return {c.code: grid.label(t, c) for c in await categories(req)}
+    """Category code → emoji and name in ``t``'s language, in the grid's order; the last one,
+    not in the grid, is "told by voice"."""
+    shown = {c.code: grid.label(t, c) for c in await categories(req)}
+    return {**shown, TOLD: grid.label(t, Category(TOLD, "🎤"))}
 
 
 async def circle(req: Request) -> list[tuple[Item, str, str]]:

@@ -4,6 +4,7 @@ entry has, or nearest to a shared location; filters: open now, speaks my languag
 from __future__ import annotations
 
 import math
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from pathlib import Path
@@ -19,6 +20,13 @@ from bot.storage.socialmap import Entry  # also for the flows, which do not impo
 DAY_KEYS = ("mo", "tu", "we", "th", "fr", "sa", "su")
 MIN_SCORE = 80
 MIN_WORD = 3
+# What one search may cost is bounded by what it reads: people type "schulden hulp", not an
+# essay, yet Telegram lets anyone send 4,096 characters, and every word is compared with the
+# whole vocabulary. Only the first 200 characters and the first 8 distinct words of at most
+# 40 letters (longer Dutch compounds are rare; a longer token is not a word) are looked up.
+MAX_QUERY_CHARS = 200
+MAX_QUERY_WORDS = 8
+MAX_WORD_CHARS = 40
 # The district the map is for (Amsterdam Zuidoost); a location further away gets a notice.
 DISTRICT_CENTRE = (52.3120, 4.9720)
 DISTRICT_RADIUS_KM = 15.0
@@ -64,8 +72,18 @@ class SocialMap:
                 for word in utils.default_process(text).split():
                     if len(word) >= MIN_WORD:
                         words.setdefault(word, set()).add(index)
-        self._vocabulary = list(words)
+        self._vocabulary = sorted(words)  # sorted: the words a prefix starts are adjacent
         self._owners = [words[w] for w in self._vocabulary]
+        # The same words shortest first: a word can only score ``cutoff`` against words of a
+        # length near its own, so a fuzzy pass compares it with one slice of this list.
+        self._by_length = sorted(range(len(self._vocabulary)),
+                                 key=lambda i: len(self._vocabulary[i]))
+        self._length_words = [self._vocabulary[i] for i in self._by_length]
+        self._lengths = [len(w) for w in self._length_words]
+        self._name_rank = [0] * len(self.entries)
+        for rank, index in enumerate(sorted(range(len(self.entries)),
+                                            key=lambda i: self.entries[i].name)):
+            self._name_rank[index] = rank
         self._placed = [(i, e.latitude, e.longitude) for i, e in enumerate(self.entries)
                         if e.latitude is not None and e.longitude is not None]
 
@@ -85,26 +103,55 @@ class SocialMap:
                 limit: int = 5) -> list[Entry]:
         """Entries ranked by how many query words they match, and how well."""
         totals: dict[int, float] = {}
-        for word in utils.default_process(query).split():
-            if len(word) < MIN_WORD:
-                continue  # "de", "op", "in": too short to mean anything
-            best: dict[int, float] = {}
+        for word in query_words(query):
             # Short words must be nearly exact ("maan" is not "aan"); longer ones may have a
             # typo or two; a word may also be the start of a longer one ("schuld…").
             cutoff = MIN_SCORE if len(word) > 5 else 90
-            matches = [(score, index) for _, score, index in process.extract(
-                word, self._vocabulary, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None)]
+            by_score: dict[float, list[int]] = {}
+            for score, index in self._similar(word, cutoff):
+                by_score.setdefault(score, []).append(index)
             if len(word) >= 4:
-                matches += [(90.0, index) for index, known in enumerate(self._vocabulary)
-                            if known.startswith(word)]
-            for score, index in matches:
-                for owner in self._owners[index]:
-                    best[owner] = max(best.get(owner, 0.0), score)
-            for owner, score in best.items():
-                totals[owner] = totals.get(owner, 0.0) + score
-        ranked = sorted(totals, key=lambda i: (-totals[i], self.entries[i].name))
-        return [self.entries[i] for i in ranked
-                if self._keep(self.entries[i], filters, now, tz)][:limit]
+                by_score.setdefault(90.0, []).extend(self._starting_with(word))
+            # An entry counts once per query word, with its best match: the groups of equal
+            # score, best first, each adding the entries no better group had. Set operations,
+            # because a common word ("voor", "hulp") is in most entries.
+            seen: set[int] = set()
+            for score in sorted(by_score, reverse=True):
+                owners = set().union(*(self._owners[i] for i in by_score[score])) - seen
+                seen |= owners
+                for owner in owners:
+                    totals[owner] = totals.get(owner, 0.0) + score
+        # The best first, by name among equals (two stable sorts on plain keys: no tuple per
+        # entry, and a common word touches most of them); filtered only until ``limit`` pass.
+        ranked = sorted(totals, key=self._name_rank.__getitem__)
+        ranked.sort(key=totals.__getitem__, reverse=True)
+        found: list[Entry] = []
+        for index in ranked:
+            entry = self.entries[index]
+            if self._keep(entry, filters, now, tz):
+                found.append(entry)
+                if len(found) == limit:
+                    break
+        return found
+
+    def _similar(self, word: str, cutoff: int) -> list[tuple[float, int]]:
+        """(score, vocabulary index) of the words at least ``cutoff`` alike. fuzz.ratio is
+        200·common/(len a + len b), so only lengths from cutoff/(200−cutoff) to
+        (200−cutoff)/cutoff times the word's own can reach it."""
+        size = len(word)
+        first = bisect_left(self._lengths, -(-cutoff * size // (200 - cutoff)))
+        end = bisect_right(self._lengths, (200 - cutoff) * size // cutoff)
+        return [(score, self._by_length[first + at]) for _, score, at in process.extract(
+            word, self._length_words[first:end], scorer=fuzz.ratio, score_cutoff=cutoff,
+            limit=None)]
+
+    def _starting_with(self, prefix: str) -> range:
+        """Indexes of the vocabulary words that start with ``prefix`` (a binary search)."""
+        vocabulary = self._vocabulary
+        first = end = bisect_left(vocabulary, prefix)
+        while end < len(vocabulary) and vocabulary[end].startswith(prefix):
+            end += 1
+        return range(first, end)
 
     def nearest(self, point: tuple[float, float], filters: Filters, now: datetime, tz: tzinfo,
                 limit: int = 5) -> list[tuple[Entry, float]]:
@@ -122,6 +169,18 @@ class SocialMap:
                 if len(found) == limit:
                     break
         return found
+
+
+def query_words(query: str) -> list[str]:
+    """The words a text search looks up: distinct, of 3 to 40 letters ("de", "op", "in" are
+    too short to mean anything), from the first 200 characters, at most 8 of them."""
+    found: list[str] = []
+    for word in utils.default_process(query[:MAX_QUERY_CHARS]).split():
+        if MIN_WORD <= len(word) <= MAX_WORD_CHARS and word not in found:
+            found.append(word)
+            if len(found) == MAX_QUERY_WORDS:
+                break
+    return found
 
 
 def in_district(point: tuple[float, float]) -> bool:

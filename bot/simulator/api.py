@@ -34,6 +34,7 @@ class SentMessage:
     parse_mode: str | None = None
     file_name: str | None = None
     file_bytes: bytes | None = None
+    file_id: str | None = None  # a file sent again by its Telegram file id (a voice note)
     edits: int = 0
 
     @property
@@ -185,7 +186,9 @@ class FakeBotApi(BaseRequest):
                          file_name=name, file_bytes=content)
 
     def _sendVoice(self, params: dict, files: dict) -> dict:
-        return self._new(params, "voice", str(params.get("caption", "")))
+        voice = params.get("voice")
+        return self._new(params, "voice", str(params.get("caption", "")),
+                         file_id=voice if isinstance(voice, str) else None)
 
     def _sendLocation(self, params: dict, files: dict) -> dict:
         return self._new(params, "location", f"{params['latitude']},{params['longitude']}")

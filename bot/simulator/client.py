@@ -92,6 +92,7 @@ class SimulatedUser:
         n = next(_message_ids)
         voice = {"file_id": f"voice{n}", "file_unique_id": f"v{n}", "duration": duration,
                  "mime_type": "audio/ogg"}
+        self.last_voice_file_id = voice["file_id"]
         return await self._process({"message": self._message(voice=voice)})
 
     async def send_photo(self) -> list[SentMessage]:

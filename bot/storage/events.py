@@ -145,6 +145,17 @@ async def upsert_rsvp(conn: Connection, *, event_id: int, occurrence_start: str,
     return True
 
 
+async def claim_notice(conn: Connection, event_id: int, occurrence_start: str,
+                       person_id: int, now: datetime) -> bool:
+    """Marks that the organiser was told about this answer; False when they already were
+    (one notice per person, event and date, however often the answer changes)."""
+    cur = await conn.execute(
+        "UPDATE rsvp SET told_at = ? WHERE event_id = ? AND occurrence_start = ?"
+        " AND person_id = ? AND told_at IS NULL",
+        (now.isoformat(), event_id, occurrence_start, person_id))
+    return cur.rowcount == 1
+
+
 async def declined(conn: Connection, event_id: int, occurrence_start: str) -> set[int]:
     rows = await conn.execute_fetchall(
         "SELECT person_id FROM rsvp WHERE event_id = ? AND occurrence_start = ? AND answer = 'no'",

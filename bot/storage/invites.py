@@ -20,6 +20,7 @@ class Invite:
     expires_at: str
     revoked_at: str | None
     created_at: str
+    language: str | None = None  # the language the inviter picked for them
 
 
 def _invite(row: Row | None) -> Invite | None:
@@ -39,11 +40,12 @@ async def insert(
     max_uses: int | None,
     expires_at: datetime,
     now: datetime,
+    language: str | None = None,
 ) -> Invite:
     cur = await conn.execute(
-        "INSERT INTO invite (code, role, created_by, max_uses, expires_at, created_at)"
-        " VALUES (?, ?, ?, ?, ?, ?)",
-        (code, role, created_by, max_uses, expires_at.isoformat(), now.isoformat()),
+        "INSERT INTO invite (code, role, created_by, max_uses, expires_at, created_at, language)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (code, role, created_by, max_uses, expires_at.isoformat(), now.isoformat(), language),
     )
     invite = await by_id(conn, cur.lastrowid)
     assert invite is not None

@@ -104,6 +104,28 @@ async def of_circle(conn: Connection, organiser_id: int) -> list[tuple[Item, str
     return result
 
 
+async def in_circle(conn: Connection, organiser_id: int, item_id: int
+                    ) -> tuple[Item, str] | None:
+    """One open item of a resident the organiser invited, with the resident's first name."""
+    rows = await conn.execute_fetchall(
+        "SELECT i.*, p.display_name AS _name FROM item i JOIN person p ON p.id = i.person_id"
+        " WHERE i.id = ? AND p.invited_by = ? AND p.role = ? AND i.status = 'open'",
+        (item_id, organiser_id, Role.RESIDENT))
+    if not rows:
+        return None
+    data = dict(rows[0])
+    name = data.pop("_name")
+    return Item(**data), name
+
+
+async def set_category(conn: Connection, item_id: int, category: str, *, only_from: str,
+                       now: datetime) -> bool:
+    cur = await conn.execute(
+        "UPDATE item SET category = ?, updated_at = ? WHERE id = ? AND category = ?",
+        (category, now.isoformat(), item_id, only_from))
+    return cur.rowcount == 1
+
+
 async def new_in_circle(conn: Connection, organiser_id: int, since: str
                         ) -> list[tuple[str, str]]:
     rows = await conn.execute_fetchall(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,16 +52,22 @@ async def applied(db: Database) -> set[int]:
     return {row[0] for row in rows}
 
 
-async def migrate(db: Database, directory: Path) -> list[str]:
-    """Brings the schema up to date; returns the names applied (empty when already current)."""
+async def migrate(db: Database, directory: Path,
+                  before: Callable[[list[Migration]], Awaitable[None]] | None = None) -> list[str]:
+    """Brings the schema up to date; returns the names applied (empty when already current).
+    ``before`` runs first when a database that holds data is about to change (a backup)."""
     known = discover(directory)
     done = await applied(db)
     newest_known = known[-1].number if known else 0
     if done and max(done) > newest_known:
         raise MigrationError(
             f"the database has schema version {max(done)}, newer than this code "
-            f"({newest_known}); upgrade samenbot or restore a matching backup"
+            f"({newest_known}); upgrade samenbot, or restore a backup made by this version"
+            " with `samenbot restore FILE`"
         )
+    pending = [m for m in known if m.number not in done]
+    if done and pending and before is not None:
+        await before(pending)
     names = []
     for migration in known:
         if migration.number in done:

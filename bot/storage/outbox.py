@@ -74,6 +74,14 @@ async def forget_payloads(conn: Connection, before: datetime) -> int:
     return cur.rowcount
 
 
+async def prune(conn: Connection, before: datetime) -> int:
+    """Deletes finished rows created before ``before``: the outbox does not grow for ever."""
+    cur = await conn.execute(
+        "DELETE FROM outbox WHERE status IN ('sent', 'blocked', 'failed', 'unknown', 'cancelled')"
+        " AND created_at < ?", (before.isoformat(),))
+    return cur.rowcount
+
+
 async def due(conn: Connection, now: datetime, limit: int) -> list[OutboxRow]:
     rows = await conn.execute_fetchall(
         "SELECT id, person_id, chat_id, kind, ref, payload, due_at, status, attempts FROM outbox"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -216,7 +217,11 @@ async def export_rows(conn: Connection, person_id: int) -> dict[str, Any]:
     sent = await conn.execute_fetchall(
         "SELECT audience, total, created_at FROM broadcast WHERE created_by = ? ORDER BY id",
         (person_id,))
+    recorded = await conn.execute_fetchall(
+        "SELECT step, language, voice_file_id, seconds, recorded_at FROM prompt"
+        " WHERE recorded_by = ? ORDER BY step, language", (person_id,))
     return {
+        "recorded_questions": [dict(r) for r in recorded],
         "table_sessions": [dict(r) for r in sessions],
         "payments": [dict(r) for r in payments],
         "referrals": [dict(r) for r in referrals],
@@ -258,3 +263,26 @@ async def erase(conn: Connection, person: Person) -> None:
         await conn.execute("DELETE FROM ptb_conversation WHERE key LIKE ?", (f"%{tid}%",))
     await conn.execute("UPDATE audit_log SET actor_id = NULL WHERE actor_id = ?", (person.id,))
     await conn.execute("DELETE FROM person WHERE id = ?", (person.id,))
+    await conn.execute("INSERT OR IGNORE INTO forgotten (hash, at) VALUES (?, datetime('now'))",
+                       (forgotten_hash(person.id, person.created_at),))
+
+
+def forgotten_hash(person_id: int, created_at: str) -> str:
+    """Recognises an erased person's row in an older backup without naming them."""
+    return hashlib.sha256(f"{person_id}|{created_at}".encode()).hexdigest()
+
+
+async def forgotten(conn: Connection) -> list[str]:
+    return [r[0] for r in await conn.execute_fetchall("SELECT hash FROM forgotten")]
+
+
+async def remember_forgotten(conn: Connection, hashes: list[str]) -> None:
+    await conn.executemany("INSERT OR IGNORE INTO forgotten (hash, at) VALUES (?, datetime('now'))",
+                           [(h,) for h in hashes])
+
+
+async def erased_later(conn: Connection, hashes: set[str]) -> list[Person]:
+    """People in this (restored) database who were erased after it was made."""
+    rows = await conn.execute_fetchall("SELECT * FROM person")
+    return [p for p in map(from_row, rows)
+            if p is not None and forgotten_hash(p.id, p.created_at) in hashes]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -35,10 +36,13 @@ async def add(conn: Connection, rows: list[tuple[int, str | None, dict[str, Any]
     return ids
 
 
-async def due(conn: Connection, now: datetime, limit: int) -> list[StoredReply]:
+async def due(conn: Connection, now: datetime, limit: int,
+              skip: Collection[int] = ()) -> list[StoredReply]:
+    """Due replies, oldest first, leaving out ``skip`` (rows a sender still has in hand)."""
     rows = await conn.execute_fetchall(
         "SELECT id, chat_id, ref, payload, attempts FROM reply WHERE due_at <= ?"
-        " ORDER BY id LIMIT ?", (now.isoformat(), limit))
+        " AND id NOT IN (SELECT value FROM json_each(?)) ORDER BY id LIMIT ?",
+        (now.isoformat(), json.dumps(sorted(skip)), limit))
     return [StoredReply(r[0], r[1], r[2], json.loads(r[3]), r[4]) for r in rows]
 
 

@@ -55,6 +55,7 @@ class BotHarness:
         delivery.per_chat_interval = 0.0
         delivery.budget.rate = 10_000
         delivery.sleep = _no_wait
+        self.app.bot_data["services"].lanes.pace.interval = 0.0  # replies: no per-chat pace
 
     async def crash_and_restart(self) -> None:
         """Drops the running app without any shutdown, as a kill -9 would, then starts anew."""

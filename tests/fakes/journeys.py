@@ -18,16 +18,22 @@ async def join(user: SimulatedUser, code: str | None = None, language: str = "Ne
 
 
 async def make_invite(user: SimulatedUser, role_button: str | None = None, uses: int = 1,
-                      days: int = 2) -> str:
-    """Walks /invite and returns the code from the link in the QR message's caption.
+                      days: int = 2, language: int | str | None = None) -> str:
+    """Walks /invite and returns the code from the link in the text to forward.
 
-    ``uses`` and ``days`` are button numbers (1 = one person / one day).
+    ``uses`` and ``days`` are button numbers (1 = one person / one day); ``language`` a button
+    number or label, None for "they choose themselves".
     """
     await user.send("/invite")
     if role_button:
         await user.click(role_button)
     await user.click(uses)
-    replies = await user.click(days)
+    await user.click(days)
+    if language is None:
+        grid = user.last_with_buttons()
+        replies = await user.tap(next(d for _, d in grid.buttons if d.endswith(":any")), grid)
+    else:
+        replies = await user.click(language)
     match = LINK_RE.search(replies[-1].text)
     assert match, replies[-1].text
     return match.group(1)
