@@ -10,6 +10,7 @@ with an Arabic name stays left-to-right).
 
 from __future__ import annotations
 
+import contextvars
 import re
 
 RLM = "\u200f"  # right-to-left mark: a strong RTL character that sets the line's direction
@@ -24,6 +25,28 @@ _RUN = re.compile(
     r"(?:[^\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff\n\u2066-\u2069<>]*"
     r"[A-Za-z0-9\u00c0-\u024f)\]”\"'])?")
 _TAG = re.compile(r"(<[^>]*>)")
+
+# Whether the person whose update is being handled reads right to left: set whenever the
+# update's translator is chosen (``BotContext.t``), read when a reply is written down.
+_reader_rtl: contextvars.ContextVar[bool] = contextvars.ContextVar("reader_rtl", default=False)
+
+
+def set_reader(rtl: bool) -> None:
+    _reader_rtl.set(rtl)
+
+
+def reader_is_rtl() -> bool:
+    return _reader_rtl.get()
+
+
+def for_reader(parameters: dict, rtl: bool) -> dict:
+    """A Bot API call's parameters with its text or caption laid out for the reader."""
+    if not rtl:
+        return parameters
+    html = parameters.get("parse_mode") == "HTML"
+    return {**parameters, **{key: fix(parameters[key], html=html)
+                             for key in ("text", "caption")
+                             if isinstance(parameters.get(key), str) and parameters[key]}}
 
 
 def _isolate(segment: str) -> str:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from telegram.ext import Application, CallbackContext, ExtBot
 from telegram.request import BaseRequest
 
-from bot import access
+from bot import access, bidi
 from bot.access import Role
 from bot.config import Settings
 from bot.i18n import Translations, Translator
@@ -61,7 +61,7 @@ class BotContext(CallbackContext[ExtBot, dict, dict, dict]):
     @property
     def t(self) -> Translator:
         if self._t is None:
-            self._t = self.services.translations.for_language(
+            self.t = self.services.translations.for_language(
                 self.services.settings.default_language
             )
         return self._t
@@ -69,6 +69,7 @@ class BotContext(CallbackContext[ExtBot, dict, dict, dict]):
     @t.setter
     def t(self, value: Translator) -> None:
         self._t = value
+        bidi.set_reader(value.language.rtl)  # replies from now on are laid out for them
 
     def now(self) -> datetime:
         """The moment this update is handled: read from the clock once (``load_person`` does

@@ -123,7 +123,7 @@ async def test_a_whole_series_and_its_money(bot, series):
            "te goed € 240,00" in text.replace("\xa0", " ")
     trainer = bot.user(TRAINER)
     await trainer.send("/payments")
-    replies = await trainer.click(1)
+    replies = await trainer.click("betaald")
     assert "Betaald gemarkeerd: € 240,00" in replies[-1].text.replace("\xa0", " ")
     text = (await noor.send("/payments"))[-1].text.replace("\xa0", " ")
     assert "betaald € 240,00 · te goed € 0,00" in text
@@ -203,7 +203,7 @@ async def test_mydata_of_a_kwartiermaker_holds_their_sessions_money_and_meetings
     await log(noor)
     trainer = bot.user(TRAINER)
     await trainer.send("/payments")
-    await trainer.click(1)
+    await trainer.click("betaald")
     await plan(noor, kind=None, title="Naaiatelier", day="maandag", at="19:00", hours="2 uur",
                place="Bij Noor", audience="De bewoners uit mijn kring")
     replies = await noor.send("/mydata")

@@ -129,7 +129,7 @@ async def test_find_by_misspelt_words_and_nothing_found(mapped, admin):
     await find_by(admin, "Typ een paar woorden")
     cards = await admin.send("schuldhlup")
     assert cards[0].text.startswith("🏠 Schuldhulp")
-    assert "↳ eerste lijn" in cards[0].text
+    assert "↳ huisarts, buurtteam" in cards[0].text
     await find_by(admin, "Typ een paar woorden")
     replies = await admin.send("zwembad op de maan")
     assert "Niets gevonden" in replies[-1].text and "spreekuur" in replies[-1].text
@@ -204,3 +204,55 @@ async def test_filters_open_now_language_and_line(mapped, admin):
     cards = await arabic.tap("fd:cat:listening", arabic.last)
     names = [c.text.splitlines()[0] for c in cards]
     assert names == ["🏠 أشخاص موثوقون"]  # in Arabic, spoken in Arabic, line 0
+
+
+@pytest.mark.parametrize("typed", ["ديون", "الديون", "ديونن", "دين", "الدُّيون",
+                                   "المساعده في الديون"])
+async def test_arabic_is_found_however_it_is_written(mapped, admin, typed):
+    """With or without the article, vowel marks or a typo; singular or plural; ta marbuta
+    typed as ha."""
+    await join(admin)
+    amal = mapped.user(301, "Amal", language_code="ar")
+    await join(amal, await make_invite(admin, "Kwartiermaker"), "العربية")
+    await amal.send("/find")
+    await amal.tap("fd:words", amal.last)
+    cards = await amal.send(typed)
+    assert cards[0].text.startswith("🏠 المساعدة في الديون"), typed
+
+
+async def test_nothing_found_says_which_filters_are_on_and_clears_them(mapped, admin):
+    await join(admin)
+    mapped.clock.now = datetime(2026, 12, 6, 2, 0, tzinfo=UTC)  # Sunday night: all closed
+    await admin.send("/find")
+    await admin.click("Nu open")
+    await admin.click("Per thema")
+    replies = await admin.click("💶 Geld en schulden")
+    assert replies[-1].text == "Niets gevonden met deze filters aan: Nu open."
+    await admin.click("Filters uitzetten")
+    assert "✅" not in " ".join(label for label, _ in admin.last.buttons)  # the menu, no ticks
+    await admin.click("Per thema")
+    cards = await admin.click("💶 Geld en schulden")
+    assert any(card.text.startswith("🏠 Schuldhulp") for card in cards)
+
+
+async def test_an_empty_map_is_said_so_and_trainers_hear_how_to_fill_it(bot, admin):
+    await join(admin)
+    lina = bot.user(300, "Lina")
+    await join(lina, await make_invite(admin, "Kwartiermaker"))
+    await lina.send("/find")
+    replies = await lina.click("Per thema")
+    replies = await lina.click("💶 Geld en schulden")
+    assert "nog leeg" in replies[-1].text and "samenbot socialmap" not in replies[-1].text
+    await admin.send("/find")
+    await admin.click("Per thema")
+    replies = await admin.click("💶 Geld en schulden")
+    assert "samenbot socialmap import" in replies[-1].text
+
+
+def test_arabic_words_are_folded_to_one_spelling():
+    from bot.services.socialmap import words_of
+
+    assert words_of("الدُّيُونُ") == words_of("ديون") == ["ديون"]
+    assert words_of("مساعدة") == words_of("مساعده")
+    assert words_of("أحمد إسكان آمنة مستشفى") == words_of("احمد اسكان امنه مستشفي")
+    assert words_of("Schuldhulp Amsterdam") == ["schuldhulp", "amsterdam"]  # Latin untouched

@@ -166,7 +166,7 @@ async def test_organiser_plans_table_sessions_for_their_circle_only(bot, cohort)
                hours="2 uur", place="Bij Noor", audience="De bewoners uit mijn kring")
     bot.clock.now = datetime(2026, 11, 30, 16, 0, tzinfo=UTC)
     assert await bot.tick() == 1
-    assert "Naaiatelier (Tafelsessie)" in reminders(lina)[-1].text
+    assert "Naaiatelier (Buurttafel)" in reminders(lina)[-1].text
     assert reminders(other) == []
     # A forged button for a trainer's kind of meeting is not accepted.
     await noor.send("/event")

@@ -125,3 +125,32 @@ async def test_a_recording_is_in_the_recorders_data_and_goes_with_them(bot, coho
     await trainer.send("/forget")
     await trainer.click("🗑")
     assert await bot.rows("SELECT count(*) FROM prompt") == [(0,)]  # their voice goes too
+
+
+async def test_a_trainer_hears_a_voice_report_where_the_reports_are(bot, cohort):
+    trainer, noor, amal = cohort
+    await noor.send("/series")
+    await noor.send("Naaiatelier")
+    await noor.click("🎨 Vaardigheden delen")
+    await noor.click("Volgende")
+    await noor.send("Buurthuis De Kraal")
+    await noor.click("6")
+    await noor.click("Geen")  # no co-host
+    await noor.send("/log")
+    await noor.click("Vandaag")
+    await noor.click("6")
+    await noor.click("Volgende")
+    await noor.click("Volgende")
+    await noor.click("0")
+    await noor.click("Overslaan")
+    await noor.send_voice(duration=40)  # the report, spoken
+    spoken = noor.last_voice_file_id
+    await noor.click("Opslaan")
+
+    listing = (await trainer.send("/payments"))[-1]
+    replies = await trainer.click("📝 Verslagen: Naaiatelier", message=listing)
+    assert replies[0].text == "Verslagen van Naaiatelier:"
+    assert replies[-1].kind == "voice" and replies[-1].file_id == spoken
+    assert "📅" in replies[-1].text  # with its date
+    forged = next(d for _, d in listing.buttons if d.startswith("ls:rep"))
+    assert not [m for m in await amal.tap(forged, listing) if m.kind == "voice"]

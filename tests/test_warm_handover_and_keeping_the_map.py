@@ -55,7 +55,7 @@ async def test_refer_then_follow_up_updates_the_need(bot, circle):
     assert await bot.rows("SELECT outcome FROM referral") == [("helped",)]
     text = (await trainer.send("/table"))[-1].text
     assert "Doorverwijzingen per lijn en uitkomst:" in text
-    assert "1 · eerste lijn" in text and "geholpen: 1" in text
+    assert "1 · huisarts, buurtteam, maatschappelijk werk" in text and "geholpen: 1" in text
 
 
 async def test_refer_a_need_noted_in_a_session_log(bot, circle):

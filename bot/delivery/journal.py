@@ -23,6 +23,8 @@ from typing import Any
 
 from telegram.request import BaseRequest, RequestData
 
+from bot import bidi
+
 # Methods that change what a person sees; everything else (getMe, getUpdates) goes at once.
 DEFERRED = ("send", "edit", "answerCallbackQuery", "setMyCommands", "deleteMyCommands",
             "deleteMessage")
@@ -63,7 +65,8 @@ class Journal:
         self._answered: set[str] = set()
 
     def add(self, endpoint: str, request_data: RequestData | None) -> dict[str, Any]:
-        parameters = dict(request_data.parameters) if request_data else {}
+        parameters = bidi.for_reader(dict(request_data.parameters) if request_data else {},
+                                     bidi.reader_is_rtl())
         if endpoint == "answerCallbackQuery":
             query = str(parameters.get("callback_query_id"))
             if query in self._answered:  # Telegram refuses a second answer: send one only
@@ -94,6 +97,7 @@ _current: contextvars.ContextVar[tuple[Journal, asyncio.Task | None] | None] = \
 def collecting() -> Iterator[Journal]:
     """The journal of the update handled in this task."""
     journal = Journal()
+    bidi.set_reader(False)  # until this update's reader is known
     token = _current.set((journal, asyncio.current_task()))
     try:
         yield journal

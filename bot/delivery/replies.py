@@ -131,6 +131,15 @@ class Lanes:
         reserved.set(True)  # the budget is taken below; the request must not count it again
         if before is not None:
             await asyncio.wait([before])  # this chat's earlier replies first
+        try:
+            await self._send_in_turn(chat_id, stored)
+        except Exception:  # a bug must not keep the rows in hand: the worker retries them
+            log.exception("replies to a chat could not be sent")
+            self._held.difference_update(row_id for row_id, _ in stored)
+        if self._flush is None or self._flush.done():
+            self._flush = asyncio.create_task(self._flush_soon())
+
+    async def _send_in_turn(self, chat_id: int, stored: Stored) -> None:
         for row_id, call in stored:
             if self._stopping:
                 return  # not sent: still stored, it goes out at the next start
@@ -152,8 +161,6 @@ class Lanes:
                 finally:
                     self._on_wire.discard(task)
             self._record(row_id, call, status, message_id, error, retry)
-        if self._flush is None or self._flush.done():
-            self._flush = asyncio.create_task(self._flush_soon())
 
     def _record(self, row_id: int, call: Call, status: str, message_id: int | None,
                 error: str | None, retry: float | None) -> None:

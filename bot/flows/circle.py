@@ -137,7 +137,7 @@ def _pair_action(key: str):
             "d": t.gettext("Dismissed. It will not be suggested again.")}[key]
             if done else t.gettext("That was already done."),
             refusals={introductions.NotOnTelegram: t.gettext(
-                "One of them is not on Telegram yet: arrange it in person, or give them their "
+                "One of them is not on Telegram yet. Arrange it in person, or give them their "
                 "claim link first.")})
         if done and key == "i":
             _wake(context)

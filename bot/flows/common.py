@@ -80,8 +80,8 @@ def refusal(context: BotContext) -> str:
     """What someone hears who may not do this: a visitor how to join, a member their role."""
     t = context.t
     if context.person is None:
-        return t.gettext("You are not registered yet. Open the invite link you got from your "
-                         "kwartiermaker or trainer, or ask them for one.")
+        return t.gettext("You are not registered yet. Open the invite link you got, or ask "
+                         "for one.")
     if not context.person.active:
         return t.gettext("Your access is paused. Ask your trainer if you think this is a "
                          "mistake. /mydata and /forget still work.")

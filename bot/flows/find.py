@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from telegram import KeyboardButton, Message, ReplyKeyboardMarkup, ReplyKeyboardRemove, Update
 
+from bot import access
 from bot.access import Action
 from bot.context import BotContext
 from bot.flows import ui
@@ -31,10 +32,23 @@ def _as_filters(turn: Turn) -> Filters:
                    line=None if d["line"] < 0 else d["line"])
 
 
+def _line_name(t, line: int) -> str:
+    """The three "lines" of care in words a resident knows."""
+    return {-1: t.gettext("All kinds of help"), 0: t.gettext("Neighbours"),
+            1: t.gettext("GP and district team"), 2: t.gettext("Specialist care")}[line]
+
+
+def _filters_on(turn: Turn) -> list[str]:
+    t, d = turn.t, _filters(turn)
+    return [name for on, name in ((d["open"], t.gettext("Open now")),
+                                  (d["mine"], t.gettext("Speaks my language")),
+                                  (d["line"] >= 0, _line_name(t, d["line"]) if d["line"] >= 0
+                                   else "")) if on]
+
+
 def _menu(turn: Turn) -> list[list]:
     t, d = turn.t, _filters(turn)
-    line = t.gettext("All lines") if d["line"] < 0 else t.gettext("Line {line}").format(
-        line=d["line"])
+    line = _line_name(t, d["line"])
     return [[turn.button("🗂 " + t.gettext("By theme"), "theme")],
             [turn.button("⌨️ " + t.gettext("Type a few words"), "words")],
             [turn.button("📍 " + t.gettext("Near me"), "near")],
@@ -59,6 +73,13 @@ async def toggle(turn: Turn, args: list[str]) -> Outcome:
     return STAY
 
 
+async def clear(turn: Turn, _args: list[str]) -> Outcome:
+    turn.context.user_data["find"] = {"open": False, "mine": False, "line": -1}
+    await turn.answer()
+    await turn.remove_buttons()
+    return NEXT  # the menu again, without filters
+
+
 def mode(name: str):
     async def action(turn: Turn, _args: list[str]) -> Outcome:
         turn.draft["mode"] = name
@@ -71,9 +92,23 @@ async def show(turn: Turn, found: list[tuple[MapEntry, float | None]]) -> Outcom
     t, req = turn.t, turn.req
     if not found:
         turn.draft.pop("mode", None)
-        await turn.say(t.gettext(
-            "Nothing found. Try a theme, or drop in at the weekly consultation hour: someone "
-            "will look with you."), [[turn.button("🗂 " + t.gettext("By theme"), "theme")]])
+        if (await socialmap.load(req)).empty:
+            text = t.gettext("The map of help in the district is still empty. Drop in at the "
+                             "weekly consultation hour: someone will look with you.")
+            if access.is_trainer(req.role):
+                text += "\n\n" + t.gettext("For trainers: the map is filled with "
+                                            "samenbot socialmap import. See the README.")
+            await turn.say(text)
+            return END
+        rows = [[turn.button("🗂 " + t.gettext("By theme"), "theme")]]
+        on = _filters_on(turn)
+        text = t.gettext("Nothing found. Try a theme. Or drop in at the weekly consultation "
+                         "hour: someone will look with you.")
+        if on:
+            text = t.gettext("Nothing found with these filters on: {filters}.").format(
+                filters=", ".join(on))
+            rows.insert(0, [turn.button("✖️ " + t.gettext("Clear the filters"), "clear")])
+        await turn.say(text, rows)
         return STAY
     for entry, distance in found:
         rows = ([[turn.button("🗺 " + t.gettext("Show on the map"), "map", entry.id)]]
@@ -124,7 +159,7 @@ FIND = Flow(
     name="find", prefix=P, action=Action.FIND, cancelled=N_("All right."),
     entries=[Entry(command="find"), Entry(button="theme", begin=lambda turn, _a: _theme(turn))],
     steps=[
-        Step("mode", ask=ask_menu, actions={"f": toggle, "theme": mode("theme"),
+        Step("mode", ask=ask_menu, actions={"f": toggle, "theme": mode("theme"), "clear": clear,
                                            "words": mode("words"), "near": mode("near")}),
         Step("theme", key="cat", question=N_("Which theme?"), choices=ui.themes, per_row=2,
              pending=_mode_is("theme"), store=by_theme, text=lambda turn, text: ("words", text)),

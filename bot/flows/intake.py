@@ -43,8 +43,8 @@ def consent_by_phone(t: Translator, organiser: str) -> str:
     return "\n\n".join([
         "<b>" + t.gettext("Before we start") + "</b>",
         t.gettext("{name} writes down your answers in samenbot.").format(name=organiser),
-        t.gettext("We keep your first name, your language, your answers, and your phone number "
-                  "if you give it."),
+        t.gettext("We keep your first name, language and answers. Also your phone number, if "
+                  "you give it."),
         t.gettext("{name} sees them. The trainers of the programme see only numbers, not your "
                   "name. Other residents see your answers only if you say yes.").format(
                       name=organiser),

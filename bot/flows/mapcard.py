@@ -11,7 +11,7 @@ from bot.services.socialmap import Entry
 
 def line_label(t: Translator, line: int) -> str:
     return {0: t.gettext("neighbours and volunteers"),
-            1: t.gettext("first line: GP, district team, social work"),
+            1: t.gettext("GP, district team, social work"),
             2: t.gettext("specialist care")}[line]
 
 

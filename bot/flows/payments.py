@@ -10,7 +10,7 @@ from bot import access
 from bot.access import Action
 from bot.context import BotContext
 from bot.flows import pages, ui
-from bot.flows.common import act, requires
+from bot.flows.common import act, refuse, requires, say
 from bot.i18n import Translator
 from bot.services import sessions
 
@@ -37,6 +37,9 @@ async def _for_trainers(update: Update, context: BotContext, number: int) -> Non
                        number=number, most=MOST, head=[t.gettext("Payments per series:")])
     buttons = []
     for m, _name in (found[i] for i in shown.shown):
+        if m.with_report:
+            buttons.append([ui.button(P, "📝 " + t.gettext("Reports: {title}").format(
+                title=m.series.title)[:60], "rep", m.series.id)])
         if m.due_cents:
             # On a page of a longer list the button names its page, to redraw it after.
             where = (shown.number,) if shown.paged else ()
@@ -88,6 +91,29 @@ async def pay(update: Update, context: BotContext) -> None:
         await _for_trainers(update, context, number)
 
 
+@requires(Action.PAYMENTS)
+async def reports(update: Update, context: BotContext) -> None:
+    """The reports of one series, each as it was given: words, a voice message, a photo."""
+    t = context.t
+    try:
+        series, found = await sessions.reports(context.req, ui.int_arg(
+            update.callback_query.data, f"{P}:rep"))
+    except access.AccessDenied:
+        await refuse(update, context)
+        return
+    await update.callback_query.answer()
+    chat, bot = update.effective_user.id, context.bot
+    await say(update, context, t.gettext("Reports of {title}:").format(title=series.title))
+    for session in found:
+        when = "📅 " + t.format_date(session.held_on, "long")
+        if session.report_text:
+            await bot.send_message(chat, f"{when}\n{session.report_text}")
+        if session.report_voice_id:
+            await bot.send_voice(chat, session.report_voice_id, caption=when)
+        if session.report_photo_id:
+            await bot.send_photo(chat, session.report_photo_id, caption=when)
+
+
 def handlers() -> list:
     return [CommandHandler("payments", payments), ui.tap(P, "pg", payments),
-            ui.tap(P, "pay", pay)]
+            ui.tap(P, "pay", pay), ui.tap(P, "rep", reports)]

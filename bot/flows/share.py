@@ -87,8 +87,8 @@ async def ask_detail(turn: Turn) -> None:
     t = turn.t
     labels = await ui.category_labels(turn.context)
     code = _item(turn)["category"]
-    await turn.say(t.gettext("{category}: tell a little more in a few words, or send a voice "
-                             "message. Or skip.").format(category=labels.get(code, code)),
+    await turn.say(t.gettext("{category}: tell a little more in a few words. Or send a voice "
+                             "message, or skip.").format(category=labels.get(code, code)),
                    [[turn.button("⏭ " + t.gettext("Skip"), "skip")]])
 
 

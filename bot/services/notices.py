@@ -27,7 +27,7 @@ def kind_label(t: Translator, kind: str) -> str:
         "consultation": t.pgettext("event kind", "Consultation hour"),
         "sounding_board": t.pgettext("event kind", "Sounding board"),
         "conference": t.pgettext("event kind", "Conference"),
-        "table_session": t.pgettext("event kind", "Table session"),
+        "table_session": t.pgettext("event kind", "Neighbours' table"),  # plain for residents
     }
     return labels[kind]
 
@@ -106,9 +106,9 @@ def cannot_come(t: Translator, name: str, event: Event, occurrence: Occurrence,
 def absence_limit(t: Translator, missed: int) -> dict[str, Any]:
     return text_payload(t.ngettext(
         "You have missed {count} training day. That is the most the programme allows. "
-        "We would like to hear how you are: come to the weekly consultation hour for a talk.",
+        "We would like to hear how you are. Come to the weekly consultation hour for a talk.",
         "You have missed {count} training days. That is the most the programme allows. "
-        "We would like to hear how you are: come to the weekly consultation hour for a talk.",
+        "We would like to hear how you are. Come to the weekly consultation hour for a talk.",
         missed).format(count=missed))
 
 

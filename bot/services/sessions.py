@@ -191,6 +191,19 @@ async def all_money(req: Request) -> list[tuple[SeriesMoney, str]]:
     return result
 
 
+async def reports(req: Request, series_id: int, most: int = 10) -> tuple[Series, list[Session]]:
+    """The newest sessions of a series that have a report (words, voice or photo), for a
+    trainer to read, hear or see before paying."""
+    if not access.is_trainer(req.role):
+        raise access.AccessDenied("trainers only")
+    async with req.db.read() as conn:
+        series = await store.series_by_id(conn, series_id)
+        if series is None:
+            raise access.AccessDenied("no such series")
+        found = [s for s in await store.sessions_of(conn, series_id) if s.has_report]
+    return series, found[-most:]
+
+
 async def mark_paid(req: Request, series_id: int) -> int:
     """Pays what is due on a series now; returns the amount (0 if nothing was due)."""
     trainer, now = req.me, req.now

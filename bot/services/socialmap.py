@@ -4,6 +4,7 @@ entry has, or nearest to a shared location; filters: open now, speaks my languag
 from __future__ import annotations
 
 import math
+import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
@@ -69,7 +70,7 @@ class SocialMap:
             for translation in entry.translations.values():
                 texts += [translation.get("name", ""), translation.get("description", "")]
             for text in texts:
-                for word in utils.default_process(text).split():
+                for word in words_of(text):
                     if len(word) >= MIN_WORD:
                         words.setdefault(word, set()).add(index)
         self._vocabulary = sorted(words)  # sorted: the words a prefix starts are adjacent
@@ -86,6 +87,10 @@ class SocialMap:
             self._name_rank[index] = rank
         self._placed = [(i, e.latitude, e.longitude) for i, e in enumerate(self.entries)
                         if e.latitude is not None and e.longitude is not None]
+
+    @property
+    def empty(self) -> bool:
+        return not self.entries
 
     def _keep(self, entry: Entry, filters: Filters, now: datetime, tz: tzinfo) -> bool:
         if filters.line is not None and entry.line != filters.line:
@@ -106,7 +111,9 @@ class SocialMap:
         for word in query_words(query):
             # Short words must be nearly exact ("maan" is not "aan"); longer ones may have a
             # typo or two; a word may also be the start of a longer one ("schuld…").
-            cutoff = MIN_SCORE if len(word) > 5 else 90
+            # Arabic words are short and their plurals change inside ("دين", "ديون"): a
+            # little looser there.
+            cutoff = MIN_SCORE if len(word) > 5 else (80 if _ARABIC.match(word) else 90)
             by_score: dict[float, list[int]] = {}
             for score, index in self._similar(word, cutoff):
                 by_score.setdefault(score, []).append(index)
@@ -171,11 +178,38 @@ class SocialMap:
         return found
 
 
+_TASHKEEL = re.compile("[\u064b-\u065f\u0670\u0640]")  # Arabic vowel marks and tatweel
+_ARABIC_LETTERS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه", "ى": "ي",
+                                 "ؤ": "و", "ئ": "ي"})
+_ARABIC = re.compile("[\u0600-\u06ff]")
+_ARTICLE = ("وال", "بال", "فال", "كال", "ال", "لل")
+
+
+def fold(text: str) -> str:
+    """The same text whatever way it was written: Arabic without vowel marks, with one form of
+    alef, ha for ta marbuta and ya for alef maqsura (people type them interchangeably)."""
+    return _TASHKEEL.sub("", text).translate(_ARABIC_LETTERS)
+
+
+def words_of(text: str) -> list[str]:
+    """The searchable words of a text: folded, lower case, and an Arabic word without its
+    article ("الديون" and "ديون" are one word to a reader)."""
+    found = []
+    for word in utils.default_process(fold(text)).split():
+        if _ARABIC.match(word):
+            for article in _ARTICLE:
+                if word.startswith(article) and len(word) - len(article) >= 3:
+                    word = word[len(article):]
+                    break
+        found.append(word)
+    return found
+
+
 def query_words(query: str) -> list[str]:
     """The words a text search looks up: distinct, of 3 to 40 letters ("de", "op", "in" are
     too short to mean anything), from the first 200 characters, at most 8 of them."""
     found: list[str] = []
-    for word in utils.default_process(query[:MAX_QUERY_CHARS]).split():
+    for word in words_of(query[:MAX_QUERY_CHARS]):
         if MIN_WORD <= len(word) <= MAX_WORD_CHARS and word not in found:
             found.append(word)
             if len(found) == MAX_QUERY_WORDS:

@@ -22,6 +22,14 @@ BOT_USER = {"id": 7000001, "is_bot": True, "first_name": "samenbot",
             "can_read_all_group_messages": False, "supports_inline_queries": False}
 
 
+_MARKS = str.maketrans("", "", "\u200e\u200f\u2066\u2067\u2068\u2069")
+
+
+def _unmarked(text: str) -> str:
+    """What a reader sees: direction marks are invisible (tests compare words, not layout)."""
+    return text.translate(_MARKS)
+
+
 @dataclass
 class SentMessage:
     """One message the bot sent, as the simulated user sees it now (edits applied)."""
@@ -36,6 +44,7 @@ class SentMessage:
     file_bytes: bytes | None = None
     file_id: str | None = None  # a file sent again by its Telegram file id (a voice note)
     edits: int = 0
+    raw: str = ""  # the text as sent, with its direction marks (``text`` is without them)
 
     @property
     def buttons(self) -> list[tuple[str, str]]:
@@ -166,7 +175,8 @@ class FakeBotApi(BaseRequest):
 
     def _new(self, params: dict, kind: str, text: str, **extra: Any) -> dict:
         chat_id = int(params["chat_id"])
-        message = SentMessage(chat_id=chat_id, message_id=next(self._ids), kind=kind, text=text,
+        message = SentMessage(chat_id=chat_id, message_id=next(self._ids), kind=kind,
+                              text=_unmarked(text), raw=text,
                               reply_markup=_markup(params.get("reply_markup")),
                               parse_mode=params.get("parse_mode"), **extra)
         self.messages.setdefault(chat_id, []).append(message)
@@ -203,7 +213,8 @@ class FakeBotApi(BaseRequest):
         message = self._find(params)
         if message is None:
             return self._error(400, "Bad Request: message to edit not found")
-        message.text = str(params["text"])
+        message.raw = str(params["text"])
+        message.text = _unmarked(message.raw)
         message.reply_markup = _markup(params.get("reply_markup"))
         message.edits += 1
         return message.as_json()

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from bot import bidi
+from bot.languages import LANGUAGES
 from bot.storage.sqlite import Connection
 
 FINAL = ("sent", "blocked", "failed", "unknown", "cancelled")
@@ -32,7 +34,10 @@ async def enqueue(
     about: Iterable[int | None] = (),
 ) -> int:
     """Queues a message; ``about`` are the people it names or quotes, so that erasing one of
-    them can blank it."""
+    them can blank it. For a reader of a right-to-left language the text is laid out for
+    them (``bot.bidi``) here, the one place every message of the bot's own passes."""
+    if person_id is not None:
+        payload = await _for_reader(conn, person_id, payload)
     cur = await conn.execute(
         "INSERT INTO outbox (person_id, chat_id, kind, ref, payload, due_at, created_at)"
         " VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -44,6 +49,13 @@ async def enqueue(
         await conn.executemany("INSERT OR IGNORE INTO outbox_about (outbox_id, person_id)"
                                " VALUES (?, ?)", [(cur.lastrowid, p) for p in named])
     return cur.lastrowid
+
+
+async def _for_reader(conn: Connection, person_id: int, payload: dict[str, Any]
+                      ) -> dict[str, Any]:
+    rows = await conn.execute_fetchall("SELECT language FROM person WHERE id = ?", (person_id,))
+    language = LANGUAGES.get(rows[0][0]) if rows else None
+    return bidi.for_reader(payload, language is not None and language.rtl)
 
 
 ERASED = json.dumps({"erased": True})
