@@ -298,7 +298,8 @@ def join(person: Person, db: Database, code: str | None) -> None:
 
 
 def make_invite(person: Person, role: str | None, uses: int, days: int) -> str:
-    """/invite → role (unless only one) → for how many → how long; the code from the caption."""
+    """/invite → role (unless only one) → round (none) → for how many → how long → language
+    (they choose themselves); the code from the caption."""
 
     def link(began: int) -> str | None:
         for message in reversed(person.user.messages()):
@@ -309,7 +310,8 @@ def make_invite(person: Person, role: str | None, uses: int, days: int) -> str:
 
     def decide(began: int) -> Action | None:
         screen = person.newest_buttons(began)
-        for key, value in (("inv:role", role), ("inv:uses", uses), ("inv:days", days)):
+        for key, value in (("inv:role", role), ("inv:rnd", 0), ("inv:uses", uses),
+                           ("inv:days", days), ("inv:lang", "any")):
             if button(screen, key) and button(screen, f"{key}:{value}"):
                 return tap(screen, button(screen, f"{key}:{value}"))
         return None

@@ -172,6 +172,7 @@ async def run_one(bot: str, population: Population, rate: float, opts: argparse.
     await api.start()
     env = bot_env(run_dir, seeded.admin_telegram_id, api.base_url)
     if bot == "samenbot":
+        env.update(SAMEN_SEND_RATE=str(opts.send_rate), SAMEN_SEND_RATE_UNCHECKED="1")
         shutil.copyfile(seeded.path, run_dir / "samenbot.sqlite3")
         command = [sys.executable, "-m", "bot", "run"]
         cwd = opts.source
@@ -321,7 +322,7 @@ def print_table(results: list[Result], opts: argparse.Namespace, seeded: Seeded,
           f"samenbot's database: {seeded.people:,} people, {seeded.items:,} needs and offers "
           f"(seeded in {seed_s:.1f} s)")
     print("latency: from injecting a message to its reply; CPU: % of one core over the window; "
-          f"write + fsync here: {fsync:.2f} ms")
+          f"write + fsync here: {fsync:.2f} ms; samenbot's SAMEN_SEND_RATE {opts.send_rate:g}/s")
     print()
     print(f"{'':<10} {'offered':>7} | {'bare':<33} | {'samenbot':<51} | {'ratio':>5}")
     print(f"{'population':<10} {'msg/s':>7} | {'replies/s':>9} {'p50 ms':>8} {'p99 ms':>9} "
@@ -424,6 +425,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--source", type=Path, default=ROOT,
                         help="the samenbot tree to run with `python -m bot` (default: this "
                         "one), e.g. an unchanged `git archive HEAD` to compare")
+    parser.add_argument("--send-rate", type=float, default=10_000,
+                        help="samenbot's SAMEN_SEND_RATE (default 10,000: no pacing, like the "
+                             "bare bot and the emulator; in production it is 25, Telegram's "
+                             "limit, and replies beyond it wait stored)")
     parser.add_argument("--keep", action="store_true", help="keep the databases and bot logs")
     parser.add_argument("--verbose", action="store_true", help="progress and reply texts")
     opts = parser.parse_args(argv)

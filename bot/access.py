@@ -35,6 +35,8 @@ class Action(StrEnum):
     INVITE = "invite"
     LIST_INVITES = "invites"
     AGENDA = "agenda"
+    TALK = "talk"  # ask a trainer for an individual talk
+    TALKS = "talks"  # trainers: requests for a talk, propose a time
     RSVP = "rsvp"
     EVENTS = "event"
     ATTENDANCE = "attendance"
@@ -46,15 +48,19 @@ class Action(StrEnum):
     MATCHES = "matches"
     OVERVIEW = "overview"
     SESSIONS = "log"
+    SUPPORTER = "supporter"
+    SERIES = "series"
     PAYMENTS = "payments"
     VOUCHER = "voucher"
     LOGBOOK = "logbook"
+    PROGRESS = "progress"
     DECIDE = "table"
     FIND = "find"
     REFER = "refer"
     MAPKEEP = "mapkeep"
     MEMBERS = "members"
     PROMPTS = "prompts"
+    ROUNDS = "round"  # trainers: the rounds (cohorts) of the programme
 
 
 _EVERYONE = frozenset(ROLES)
@@ -71,6 +77,8 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.INVITE: _INVITERS,
     Action.LIST_INVITES: _INVITERS,
     Action.AGENDA: _EVERYONE,
+    Action.TALK: frozenset({Role.RESIDENT, Role.ORGANISER}),
+    Action.TALKS: _TRAINERS,
     Action.RSVP: _EVERYONE,
     Action.EVENTS: _INVITERS,
     Action.ATTENDANCE: _INVITERS,
@@ -81,16 +89,20 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.CIRCLE: _ORGANISERS,
     Action.MATCHES: _ORGANISERS,
     Action.OVERVIEW: _TRAINERS,
-    Action.SESSIONS: _ORGANISERS,
+    Action.SESSIONS: _ORGANISERS | {Role.TRAINER},  # a trainer logs as a supporter
+    Action.SUPPORTER: _ORGANISERS,
+    Action.SERIES: _ORGANISERS,
     Action.PAYMENTS: _INVITERS,
     Action.VOUCHER: _ORGANISERS,
     Action.LOGBOOK: _ORGANISERS,
+    Action.PROGRESS: _ORGANISERS,
     Action.DECIDE: _TRAINERS,
     Action.FIND: _EVERYONE,
     Action.REFER: _ORGANISERS,
     Action.MAPKEEP: _TRAINERS,
     Action.MEMBERS: _TRAINERS,
     Action.PROMPTS: _TRAINERS,
+    Action.ROUNDS: _TRAINERS,
 }
 
 # Which roles a role may hand out through an invite.
@@ -161,8 +173,12 @@ def owns_invite(person: Person, role: str | None, invite: Invite) -> bool:
 def commands_for(role: str | None) -> list[Action]:
     """The commands shown in Telegram's menu for a role, in menu order."""
     order = [Action.HELP, Action.FIND, Action.SHARE, Action.MINE, Action.AGENDA,
+             Action.TALK, Action.TALKS,
              Action.CIRCLE, Action.MATCHES, Action.REFER, Action.INTAKE, Action.SESSIONS,
-             Action.PAYMENTS, Action.VOUCHER, Action.LOGBOOK, Action.DECIDE, Action.EVENTS,
+             Action.SUPPORTER,
+             Action.PAYMENTS, Action.VOUCHER, Action.LOGBOOK, Action.PROGRESS, Action.DECIDE,
+             Action.ROUNDS,
+             Action.EVENTS,
              Action.ATTENDANCE, Action.BROADCAST, Action.OVERVIEW, Action.MAPKEEP,
              Action.PROMPTS,
              Action.INVITE, Action.LIST_INVITES, Action.MEMBERS, Action.LANGUAGE, Action.MYDATA,

@@ -41,6 +41,7 @@ class SamenApplication(Application):
 
     async def process_update(self, update: object) -> None:
         services: Services = self.bot_data["services"]
+        chat = update.effective_chat if isinstance(update, Update) else None
         with journal.collecting() as calls:
             try:
                 async with services.db.unit() as conn:
@@ -49,11 +50,12 @@ class SamenApplication(Application):
                         await self._persist(update)
                         await inbox.done(conn, update.update_id)
                     stored = await replies.keep(conn, calls, services.clock())
+                    # Sent once committed: at the end of this unit, or of the batch it is in.
+                    services.db.after_commit(partial(
+                        _submit, services, chat.id if chat is not None else 0, stored))
             except BaseException:
                 self.persistence.forget_written()
                 raise
-        chat = update.effective_chat if isinstance(update, Update) else None
-        services.lanes.submit(chat.id if chat is not None else 0, stored)
 
     async def settle(self) -> None:
         """Waits until the replies of every update handled so far were sent (tests, console)."""
@@ -68,6 +70,10 @@ class SamenApplication(Application):
         if update.effective_chat is not None:
             await persistence.write_chat(update.effective_chat.id,
                                          self.chat_data.get(update.effective_chat.id))
+
+
+async def _submit(services: Services, chat_id: int, stored: replies.Stored) -> None:
+    services.lanes.submit(chat_id, stored)
 
 
 async def on_error(update: object, context: BotContext) -> None:

@@ -28,6 +28,11 @@ MATCH_YES = "mt:y"
 MATCH_NO = "mt:n"
 FOLLOW_UP = "mf"
 REFERRAL = "rf"
+TALK = "ct"  # requests for an individual talk (bot.flows.consult)
+GROUP_ANSWER = "ga"  # a participant's answer to a group activity: ga:<seat>:<1|0>
+GROUP_HOST = "gh"  # the offerer's one answer for the group: gh:<group>:<1|0>
+GROUP_FOLLOW_UP = "gf"  # a participant's follow-up: gf:<seat>:<1|2|3>
+GROUP_HOST_FOLLOW_UP = "gk"  # the offerer's one follow-up: gk:<group>:<1|2|3>
 
 _PART = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import json
 import logging
 from collections import deque
@@ -31,6 +32,7 @@ log = logging.getLogger(__name__)
 ALLOWED = ["message", "callback_query"]
 POLL_SECONDS = 10
 GIVE_UP_AFTER = 3  # an update whose handling fails this often is set aside, not retried forever
+BATCH = 32  # updates that share one commit at most (a burst; one at a time otherwise)
 
 
 class Receiver:
@@ -74,19 +76,39 @@ class Receiver:
         return len(self._enqueue(fresh))
 
     async def handle_waiting(self) -> int:
-        """Handles every stored update, oldest first; returns how many."""
+        """Handles every stored update, oldest first; returns how many.
+
+        Group commit: the updates waiting together (at most ``BATCH``) are handled one by one
+        in one transaction, each in its own savepoint, and committed together; their replies
+        go out after that commit. When nothing else waits, a batch is one update, as before;
+        when the bot falls behind, batches grow and the commits (and their fsyncs) are shared.
+        """
         if self._mark < 0:
             await self._load()
         handled = 0
         while self._queue and not self._stopping:
-            raw = self._queue[0]
-            if not await self._handle(raw):
+            done: list[int] = []
+            failed = False
+            try:
+                async with self.services.db.batch():
+                    for raw in list(itertools.islice(self._queue, BATCH)):
+                        if self._stopping or not await self._handle(raw):
+                            failed = True
+                            break
+                        done.append(raw["update_id"])
+            except Exception:  # the commit itself failed (a full disk): all of it is tried again
+                log.exception("a batch of %d updates could not be committed", len(done))
+                self.app.persistence.forget_written()
                 return handled
-            self._queue.popleft()
-            self._queued.discard(raw["update_id"])
-            self._mark = max(self._mark, raw["update_id"])
-            self.last_update_at = datetime.now(UTC)
-            handled += 1
+            for update_id in done:  # committed
+                self._queue.popleft()
+                self._queued.discard(update_id)
+                self._mark = max(self._mark, update_id)
+            if done:
+                self.last_update_at = datetime.now(UTC)
+            handled += len(done)
+            if failed:
+                return handled
         return handled
 
     async def _handle(self, raw: dict[str, Any]) -> bool:

@@ -11,18 +11,20 @@ from tests.fakes.journeys import join, make_invite
 COMMANDS = ["help", "invite", "invites", "language", "mydata", "forget", "agenda", "event",
             "events", "attendance", "broadcast", "share", "mine", "intake", "circle", "matches",
             "overview", "series", "log", "correct", "payments", "voucher", "logbook", "vouchers",
-            "certify", "table", "find", "refer", "mapkeep", "prompts"]
+            "certify", "table", "find", "refer", "mapkeep", "prompts", "progress", "supporter",
+            "round"]
 BASE = {"help", "language", "mydata", "forget", "agenda", "find"}
 ORGANISE = {"invite", "invites", "event", "events", "attendance"}
 ALLOWED = {
     "visitor": {"help"},
     "resident": BASE | {"share", "mine"},
     "organiser": BASE | ORGANISE | {"intake", "circle", "matches", "series", "log", "correct",
-                                    "payments", "voucher", "logbook", "refer"},
+                                    "payments", "voucher", "logbook", "refer", "progress",
+                                    "supporter"},
     "trainer": BASE | ORGANISE | {"broadcast", "overview", "payments", "vouchers", "certify",
-                                  "table", "mapkeep", "prompts"},
+                                  "table", "mapkeep", "prompts", "log", "correct", "round"},
     "admin": BASE | ORGANISE | {"broadcast", "overview", "payments", "vouchers", "certify",
-                                "table", "mapkeep", "prompts"},
+                                "table", "mapkeep", "prompts", "round"},
 }
 NOT_REGISTERED = "Je bent nog niet aangemeld"
 NOT_FOR_ROLE = "Dit kan niet in jouw rol"
@@ -102,8 +104,16 @@ FORGED = [
     "vo:paid:1",
     "vo:no:1",
     "vo:csv",
-    "vo:cert:2",
+    "cf:p:2",
+    "cf:s:2:1",
+    "cf:o:2",
+    "cf:l:1",
     "rf:1:1",
+    "rd:new",
+    "rd:pick:1",
+    "rd:l:1",
+    "vo:tp:1:1",
+    "vo:csv:1",
 ]
 
 

@@ -103,6 +103,11 @@ async def test_forget_leaves_no_trace_of_a_resident_or_of_a_trainer(bot, cohort,
     await bot.tick()
     assert "Fenneke" in noor.last.text
 
+    # Gerdina records Noor's certificate: the step stays Noor's, without Gerdina's id.
+    await gerdina.send("/certify")
+    await gerdina.click("Noor")
+    await gerdina.click("Leerlingcertificaat")
+
     # Gerdina broadcasts; then both use /forget.
     await gerdina.send("/broadcast")
     await gerdina.send("Gerdina groet iedereen hartelijk")
@@ -124,6 +129,7 @@ async def test_forget_leaves_no_trace_of_a_resident_or_of_a_trainer(bot, cohort,
     # What others did stays: Omar's offer, Noor's series of events, the broadcast's counts.
     assert await bot.rows("SELECT count(*) FROM item") == [(1,)]
     assert (await bot.rows("SELECT total FROM broadcast"))[0][0] >= 3
+    assert await bot.rows("SELECT stage, decided_by FROM stage_event") == [("apprentice", None)]
 
 
 async def test_an_abandoned_intake_keeps_no_name_or_phone_after_two_weeks(bot, cohort):

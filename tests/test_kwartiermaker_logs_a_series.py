@@ -21,7 +21,8 @@ async def series(bot, cohort):
     await noor.click("Volgende")
     await noor.send("Buurthuis De Kraal")
     await noor.click("6")
-    replies = await noor.click("Amal")  # hosted in pairs, as the report recommends
+    await noor.click("Amal")  # hosted in pairs, as the report recommends
+    replies = await noor.click("Ik")  # the fee goes to Noor
     assert "is klaar" in replies[-1].text
     return noor, amal
 
@@ -119,8 +120,13 @@ async def test_a_whole_series_and_its_money(bot, series):
                     (7, 1, None, 0), (6, 1, None, 0)]
 
     text = (await noor.send("/payments"))[-1].text
-    assert "6 van 6 sessies met een verslag · verdiend € 240,00 · betaald € 0,00 · " \
-           "te goed € 240,00" in text.replace("\xa0", " ")
+    assert "6 van 6 geplande sessies gehouden, 6 met een verslag.\nDe vergoeding is voor " \
+           "jou. Je organiseert samen met Amal.\nVerdiend € 240,00 · betaald € 0,00 · te goed " \
+           "€ 240,00" in text.replace("\xa0", " ")
+    shown = await noor.click("📝")  # her own reports, as she gave them
+    assert [m.kind for m in shown].count("voice") == 1 and "Goede sfeer." in str(
+        [m.text for m in shown])
+    assert [m.kind for m in shown].count("photo") == 1
     trainer = bot.user(TRAINER)
     await trainer.send("/payments")
     replies = await trainer.click("betaald")
@@ -187,6 +193,10 @@ async def test_only_own_series_and_only_for_seven_days(bot, series, admin):
     await other.send("/log")
     await other.tap("ls:ser:1", other.last)  # the series of Noor and Amal
     assert await bot.rows("SELECT count(*) FROM table_session") == [(1,)]
+    await other.send("/payments")
+    replies = await other.tap("ls:rep:1", other.last)  # forged: the reports of Noor's series
+    assert bot.api.callback_answers[-1].get("show_alert") is True
+    assert not any("Verslagen van" in m.text for m in replies)
     bot.clock.advance(days=8)
     replies = await noor.send("/correct")
     assert "Geen verslagen van de afgelopen 7 dagen" in replies[-1].text

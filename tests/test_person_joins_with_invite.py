@@ -52,8 +52,8 @@ async def test_resident_joins_in_their_language(bot, organiser, language, consen
                     bot.clock.now.isoformat(), organiser_row[0][0])]
     # The menu of commands is set for this chat, in the chosen language.
     menu = bot.api.menu_for_chat(RESIDENT_ID)
-    assert [c["command"] for c in menu] == ["help", "find", "share", "mine", "agenda", "language",
-                                              "mydata", "forget"]
+    assert [c["command"] for c in menu] == ["help", "find", "share", "mine", "agenda", "talk",
+                                              "language", "mydata", "forget"]
     if language == "العربية":
         assert menu[0]["description"] == "ما يمكنك فعله هنا"
 

@@ -187,3 +187,20 @@ async def test_members_go_first_strangers_get_a_slice_the_outbox_at_least_half(r
     assert members <= rate * SendBudget.MEMBER_SHARE + 1
     assert 1 <= visitors <= rate * SendBudget.VISITOR_SHARE + 1
     assert outbox >= rate / 2 and members + visitors + outbox <= rate + 1
+
+
+async def test_members_use_the_whole_budget_while_the_outbox_is_idle():
+    now = [0.0]
+    budget = SendBudget(25, clock=lambda: now[0])
+    granted: list[str] = []
+
+    async def wants(kind: str) -> None:
+        await budget.turn(kind)
+        granted.append(kind)
+
+    tasks = [asyncio.create_task(wants(MEMBER)) for _ in range(30)]
+    await asyncio.sleep(0)
+    assert len(granted) == 25  # not held to their 40% share: nothing else wanted the budget
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)

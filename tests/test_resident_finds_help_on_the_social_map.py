@@ -256,3 +256,24 @@ def test_arabic_words_are_folded_to_one_spelling():
     assert words_of("مساعدة") == words_of("مساعده")
     assert words_of("أحمد إسكان آمنة مستشفى") == words_of("احمد اسكان امنه مستشفي")
     assert words_of("Schuldhulp Amsterdam") == ["schuldhulp", "amsterdam"]  # Latin untouched
+
+
+@pytest.mark.parametrize("typed", ["borç", "borc", "borçlarım"])
+async def test_words_in_the_readers_language_find_the_theme_they_name(mapped, admin, typed):
+    """The example map has no Turkish texts: a Turkish resident's "borç" (debt), with or
+    without its accent, still finds help through the theme "Para ve borçlar"."""
+    await join(admin)
+    ayse = mapped.user(302, "Ayşe", language_code="tr")
+    await join(ayse, await make_invite(admin, "Kwartiermaker"), "Türkçe")
+    await ayse.send("/find")
+    await ayse.tap("fd:words", ayse.last)
+    cards = await ayse.send(typed)
+    names = [c.text.splitlines()[0] for c in cards]
+    assert "🏠 Schuldhulp" in names and "🏠 Buurtteam" in names, (typed, names)
+
+
+async def test_a_word_that_names_no_theme_still_finds_nothing(mapped, admin):
+    await join(admin)
+    await find_by(admin, "Typ een paar woorden")
+    replies = await admin.send("zwembad")
+    assert "Niets gevonden" in replies[-1].text

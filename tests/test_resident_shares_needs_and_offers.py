@@ -170,3 +170,29 @@ async def test_mine_withdraw_solve_and_change(bot, circle):
     assert [r[4] for r in await items(bot, 301)] == ["open", "open"]
     # An organiser does not use /share for themselves.
     assert "Dit kan niet in jouw rol" in (await bot.user(NOOR).send("/share"))[-1].text
+
+
+async def test_answers_not_saved_wait_when_something_else_comes_between(bot, circle):
+    """A resident at the summary who opens /mine (or starts /find) and then /share again gets
+    the answers back, not an empty start."""
+    _noor, code = circle
+    lina = bot.user(LINA, "Lina")
+    await join(lina, code)
+    await lina.send("/share")
+    await lina.click("🛒 Boodschappen")
+    await lina.click("Volgende")
+    await lina.click("Overslaan")
+    await lina.click("🍲 Koken en eten")
+    await lina.click("Volgende")
+    await lina.click("Overslaan")  # the summary, not saved yet
+    await lina.send("/mine")
+    await lina.send("/find")
+    asked = await lina.send("/share")
+    assert asked[-1].text == "Je hebt antwoorden die nog niet bewaard zijn."
+    summary = await lina.click("Ga verder")
+    assert "1. 🤲 🛒 Boodschappen" in summary[-1].text
+    await lina.click("Opslaan")
+    assert [row[:2] for row in await items(bot, LINA)] == [("need", "shopping"),
+                                                           ("offer", "cooking")]
+    await lina.send("/share")  # saved: a fresh start, nothing waiting
+    assert "Je hebt antwoorden" not in lina.last.text

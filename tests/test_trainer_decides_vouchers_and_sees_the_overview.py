@@ -102,11 +102,18 @@ async def test_stages_overview_and_exports_match_the_data(bot, cohort):
     trainer, noor, _amal = cohort
     await trainer.send("/certify")
     await trainer.click("Amal")
+    await trainer.click("Leerlingcertificaat")
     await make_series(noor, planned="4")
     for _ in range(4):
         await log(noor, people="5")
         bot.clock.advance(days=7)
     await request(noor, "120")
+    # The stage is what a trainer recorded: a complete series alone makes nobody a master.
+    assert "👤 Noor · in opleiding" in (await trainer.send("/table"))[-1].text
+    for step in ("Leerlingcertificaat", "Meesterproef gehaald"):
+        await trainer.send("/certify")
+        await trainer.click("Noor")
+        await trainer.click(step)
     text = (await trainer.send("/table"))[-1].text.replace("\xa0", " ")
     assert "👤 Noor · meester" in text and "👤 Amal · leerling" in text
     assert "Naaiatelier: 4/4 sessies, 4 met verslag, 20 bereikt, te goed € 160,00" in text

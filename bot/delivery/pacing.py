@@ -6,7 +6,8 @@ Telegram allows a bot about 30 messages a second in all, about one a second per 
 one budget of ``rate`` a second (SAMEN_SEND_RATE), counted over the last second, in three kinds:
 
 - replies to members go at once, without waiting for the outbox, as long as members' replies
-  hold less than ``MEMBER_SHARE`` of the last second;
+  hold less than ``MEMBER_SHARE`` of the last second; while the outbox is idle they may use
+  the whole budget (a burst of answers after a broadcast is not held to a trickle);
 - replies to anyone else (visitors, strangers) wait for room in the budget, and while the
   outbox is busy (it sent in the last second, or a row waits for its turn) they get at most
   ``VISITOR_SHARE`` of it: a crowd of strangers can slow down only strangers;
@@ -97,10 +98,12 @@ class SendBudget:
         await future  # cancelled while waiting: the dispatcher skips it
 
     def _room(self, kind: str) -> bool:
-        if kind == MEMBER:
-            return self._counts[MEMBER] < max(1.0, self.rate * self.MEMBER_SHARE)
+        if kind == MEMBER and self._counts[MEMBER] < max(1.0, self.rate * self.MEMBER_SHARE):
+            return True  # at once, whatever else is going on
         if len(self._sent) >= self.rate:
             return False
+        if kind == MEMBER:  # beyond their share only while the outbox is idle
+            return not (self._live(OUTBOX) or self._counts[OUTBOX])
         if kind == OUTBOX:
             return self.clock() - self._outbox_at >= 1.0 / self.rate
         if kind == VISITOR and (self._live(OUTBOX) or self._counts[OUTBOX]):

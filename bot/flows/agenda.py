@@ -11,7 +11,6 @@ from bot.context import BotContext
 from bot.delivery.sending import markup
 from bot.flows.common import remove_keyboard, requires, say
 from bot.services import events, notices
-from bot.services.ics import ics_for
 
 AGENDA_DAYS = 30
 
@@ -19,16 +18,17 @@ AGENDA_DAYS = 30
 @requires(Action.AGENDA)
 async def agenda(update: Update, context: BotContext) -> None:
     t = context.t
-    coming = await events.coming(context.req, AGENDA_DAYS)
+    coming = await events.agenda(context.req, AGENDA_DAYS)
     if not coming:
         await say(update, context, t.gettext("No meetings planned for you in the coming month."))
         return
     lines, buttons = [t.gettext("Your coming meetings:")], []
-    for number, (event, start, end) in enumerate(coming[:10], start=1):
-        lines.append(f"\n{number}. " + notices.describe(t, event, start, end))
+    for number, entry in enumerate(coming[:10], start=1):
+        lines.append(f"\n{number}. " + notices.describe_series(t, entry.event, entry.start,
+                                                              entry.end, entry.skipped))
         buttons.append([InlineKeyboardButton(
             "🗓 " + t.gettext("Calendar file {number}").format(number=number),
-            callback_data=cb.encode(cb.ICS, event.id, notices.stamp(start)))])
+            callback_data=cb.encode(cb.ICS, entry.event.id, notices.stamp(entry.start)))])
     await say(update, context, "\n".join(lines), reply_markup=InlineKeyboardMarkup(buttons))
 
 
@@ -126,11 +126,11 @@ async def calendar_file(update: Update, context: BotContext) -> None:
     if found is None:
         return
     _args, event, occurrence = found
-    start, end = occurrence.start, occurrence.end
     t = context.t
-    summary = f"{event.title} ({notices.kind_label(t, event.kind)})"
+    summary = notices.heading(t, event.title, event.kind)
     await context.bot.send_document(
-        update.effective_chat.id, ics_for(event, start, end, now=context.now(), summary=summary),
+        update.effective_chat.id,
+        await events.calendar_file(context.req, event, occurrence, summary),
         filename="samenbot.ics",
         caption=t.gettext("Open this file to add the meeting to your phone's calendar."))
 

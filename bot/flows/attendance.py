@@ -30,7 +30,8 @@ async def begin(turn: Turn, _args: list[str]) -> bool:
 async def ask_meeting(turn: Turn) -> None:
     t = turn.t
     past = await events.past_occurrences(turn.req)
-    rows = [[turn.button(f"{event.title} · {t.format_datetime(start)}", "pick", event.id,
+    rows = [[turn.button(f"{event.title or notices.kind_label(t, event.kind)} · "
+                         f"{t.format_datetime(start)}", "pick", event.id,
                          notices.stamp(start))] for event, start in past[:8]]
     await turn.say(t.gettext("Which meeting?"), [*rows, turn.cancel_row()])
 

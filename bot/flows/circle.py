@@ -11,8 +11,9 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 from bot import callbacks as cb
 from bot.access import AccessDenied, Action
 from bot.context import BotContext
-from bot.flows import pages, ui
+from bot.flows import groups, pages, ui
 from bot.flows.common import act, refuse, requires, say
+from bot.services import groups as group_rules
 from bot.services import introductions, sharing
 
 P = "mx"
@@ -49,8 +50,9 @@ async def circle(update: Update, context: BotContext) -> None:
                        tail=[t.gettext("▶️ listen to a voice message")] if voices else [])
     buttons = [ui.button(P, label, "v", item_id) for index, (item_id, label) in voices.items()
                if index in shown.shown]
+    group = [[ui.button(groups.P, "👥 " + t.gettext("Group activity"), "l")]]
     await pages.show(update, context, shown.text,
-                     ui.rows(buttons, per_row=2) + pages.nav(shown, P, "pg"))
+                     ui.rows(buttons, per_row=2) + pages.nav(shown, P, "pg") + group)
 
 
 @requires(Action.CIRCLE)
@@ -109,7 +111,8 @@ async def matches(update: Update, context: BotContext) -> None:
         ])
         ids = (s.need.item_id, s.offer.item_id)
         await say(update, context, text, reply_markup=InlineKeyboardMarkup([
-            [ui.button(P, "🤝 " + t.gettext("Introduce"), "i", *ids)],
+            [ui.button(P, "🤝 " + t.gettext("Introduce"), "i", *ids),
+             ui.button(groups.P, "👥 " + t.gettext("Group activity"), "o", s.offer.item_id)],
             [ui.button(P, "✅ " + t.gettext("Arranged in person"), "a", *ids),
              ui.button(P, "✖️ " + t.gettext("Dismiss"), "d", *ids)]]))
 
@@ -138,7 +141,8 @@ def _pair_action(key: str):
             if done else t.gettext("That was already done."),
             refusals={introductions.NotOnTelegram: t.gettext(
                 "One of them is not on Telegram yet. Arrange it in person, or give them their "
-                "claim link first.")})
+                "claim link first."), group_rules.GroupClosed: t.gettext(
+                "This offer is a group activity now. Invite people to it with 👥 in /circle.")})
         if done and key == "i":
             _wake(context)
     return handler

@@ -292,7 +292,10 @@ async def _on_entry(flow: Flow, entry: Entry, update: Update, context: BotContex
         waiting = draft_of(user_data, flow.name)
         _drop_abandoned(user_data, keep=flow.name)
         user_data[ACTIVE] = flow.name
-        if flow.resume is not None and entry.command and _has_answers(waiting):
+        # A command, or a button that brings nothing of its own (a menu's "Share"), finds
+        # the unsaved answers waiting; a button that opens one thing (correct this log) not.
+        fresh = entry.command or entry.begin is None
+        if flow.resume is not None and fresh and _has_answers(waiting):
             waiting["_resume"] = True
             await advance(turn)
             return

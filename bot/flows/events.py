@@ -73,7 +73,8 @@ async def store_title(turn: Turn, title: str) -> None:
 
 
 async def same_title(turn: Turn, _args: list[str]) -> Outcome:
-    turn.draft["title"] = _kind_label(turn)
+    """No title of its own: everyone then reads the kind in their own language."""
+    turn.draft["title"] = ""
     return NEXT
 
 
@@ -129,7 +130,7 @@ def to_draft(turn: Turn) -> Draft:
 async def ask_confirm(turn: Turn) -> None:
     t, draft = turn.t, to_draft(turn)
     lines = [t.gettext("Is this right?"), "",
-             f"📅 {draft.title} ({notices.kind_label(t, draft.kind)})",
+             f"📅 {notices.heading(t, draft.title, draft.kind)}",
              f"🕒 {notices.when(t, draft.start, draft.end)}"]
     if draft.weekly:
         lines.append("🔁 " + t.gettext("Every week"))
@@ -158,7 +159,12 @@ async def save(turn: Turn, _args: list[str]) -> Outcome:
     t = turn.t
     await turn.answer()
     await turn.remove_buttons()
-    await turn.say(t.gettext("Saved. Reminders go out by themselves.") + "\n\n"
+    reached = await events.reached(turn.req, event.id)
+    told = (t.ngettext("Saved. {count} person hears of it now, in their own language.",
+                       "Saved. {count} people hear of it now, in their own language.",
+                       reached).format(count=reached) if reached
+            else t.gettext("Saved. Nobody else is in this group yet."))
+    await turn.say(told + " " + t.gettext("Reminders go out by themselves.") + "\n\n"
                    + notices.describe(t, event, event.starts_at, event.ends_at))
     return END
 

@@ -126,8 +126,9 @@ async def by_theme(turn: Turn, code: str | tuple) -> Outcome:
 
 
 async def by_words(turn: Turn, words: str) -> Outcome:
+    themes = socialmap.themes_named(words, await ui.category_labels(turn.context))
     found = (await socialmap.load(turn.req)).by_text(words, _as_filters(turn), turn.req.now,
-                                                     turn.req.tz)
+                                                     turn.req.tz, themes=themes)
     return await show(turn, [(e, None) for e in found])
 
 

@@ -7,6 +7,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, f
 
 from bot.context import BotContext
 from bot.flows.common import remove_keyboard, say
+from bot.flows.consult import help_button
 from bot.flows.texts import help_text, how_to_join
 
 
@@ -14,7 +15,8 @@ async def show_help(update: Update, context: BotContext) -> None:
     if context.role is None:
         await say(update, context, how_to_join(context.t))
         return
-    await say(update, context, help_text(context.t, context.role))
+    await say(update, context, help_text(context.t, context.role),
+              reply_markup=help_button(context))  # "ask for a talk", for those who may
 
 
 async def unknown_command(update: Update, context: BotContext) -> None:

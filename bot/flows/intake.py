@@ -110,6 +110,7 @@ async def send_claim(context: BotContext, chat_id: int, claim: intake.ClaimLink)
 INTAKE = Flow(
     name="intake", prefix=P, action=Action.INTAKE, about_others=True,
     entries=[Entry(command="intake")],
+    resume=N_("You have an intake that is not saved yet."),
     steps=[
         Step("language", key="lang", per_row=2, question=N_(
             "Phone intake. Which language does the resident speak best?"),

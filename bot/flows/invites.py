@@ -11,14 +11,14 @@ from telegram.ext import CommandHandler
 
 from bot import access, keyboards
 from bot import callbacks as cb
-from bot.access import Action
+from bot.access import Action, Role
 from bot.context import BotContext
 from bot.flows import ui
 from bot.flows.common import requires, say
 from bot.flows.steps import END, Choice, Entry, Flow, Outcome, Step, Turn
 from bot.i18n import N_, Translator
 from bot.languages import LANGUAGES
-from bot.services import invites
+from bot.services import invites, rounds
 from bot.services.invites import Invite
 
 P = "inv"
@@ -57,10 +57,13 @@ async def make(turn: Turn) -> Outcome:
     d, t = turn.draft, turn.t
     language = None if d["lang"] == ANY else d["lang"]
     invite = await invites.create(turn.req, role=d["role"], max_uses=d["uses"],
-                                  valid_days=d["days"], language=language)
+                                  valid_days=d["days"], language=language,
+                                  round_id=d.get("round") or None)
     link = invite_link(turn.context.bot.username, invite.code)
+    named = [r.name for r in await rounds.open_rounds(turn.req) if r.id == invite.round_id]
     caption = "\n".join([
         t.gettext("Invite for: {role}").format(role=keyboards.role_label(t, invite.role)),
+        *(t.gettext("Round: {name}").format(name=name) for name in named),
         validity(t, invite), "",
         t.gettext("Let them scan the code with their phone camera, or forward the next "
                   "message."), link])
@@ -83,6 +86,15 @@ def language_choices(turn: Turn) -> list[Choice]:
             Choice(ANY, "🌐 " + turn.t.gettext("They choose themselves"))]
 
 
+async def round_choices(turn: Turn) -> list[Choice]:
+    """The rounds that have not ended, or none (taken without asking when there is no such
+    round); an invite for residents or trainers is asked nothing (the step's ``pending``)."""
+    none = Choice(0, "➖ " + turn.t.gettext("No round"))
+    found = await rounds.open_rounds(turn.req)
+    return [*(Choice(r.id, f"{r.name} · {turn.t.format_date(r.starts_on, 'medium')}")
+              for r in found), none]
+
+
 INVITE = Flow(
     name="invite", prefix=P, action=Action.INVITE, finish=make,
     cancelled=N_("Cancelled. Nothing was made."), entries=[Entry(command="invite")],
@@ -90,6 +102,9 @@ INVITE = Flow(
         Step("role", question=N_("Whom do you want to invite?"), auto=True,
              choices=lambda turn: [Choice(r, keyboards.role_label(turn.t, r))
                                    for r in access.GRANTS.get(turn.req.role, ())]),
+        Step("round", key="rnd", question=N_("Which round do they join?"), auto=True,
+             choices=round_choices,  # only for kwartiermakers
+             pending=lambda d: "round" not in d and d.get("role") == Role.ORGANISER),
         Step("uses", question=N_("For how many people is this link?"), choices=lambda turn: [
             Choice(1, "👤 " + turn.t.gettext("One person")),
             Choice(30, "👥 " + turn.t.gettext("A group (up to 30)"))]),

@@ -1,20 +1,15 @@
-"""A kwartiermaker's private /logbook (only they see it), and /certify: a trainer records the
-apprentice certificate of someone who finished the training days."""
+"""A kwartiermaker's private /logbook: only they see it. (/certify and /progress are in
+``progress``.)"""
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardMarkup, Message, Update
-from telegram.ext import CommandHandler
+from telegram import Message
 
 from bot.access import Action
-from bot.context import BotContext
 from bot.flows import ui
-from bot.flows.common import act, requires, say
 from bot.flows.steps import END, Entry, Flow, Step, Turn
 from bot.i18n import N_
-from bot.services import audiences, programme
-
-P = "vo"
+from bot.services import programme
 
 
 async def show_entries(turn: Turn, _args: list[str]) -> bool:
@@ -46,30 +41,3 @@ LOGBOOK = Flow(
         "Write or speak a short reflection: what went well, what was hard, what you learned."),
         text=ui.words(), voice=read_voice)],
 )
-
-
-# /certify ------------------------------------------------------------------------------------
-@requires(Action.DECIDE)
-async def certify_list(update: Update, context: BotContext) -> None:
-    t = context.t
-    stages = {r.organiser: r.stage for r in await programme.overview(context.req)}
-    buttons = [[ui.button(P, f"🎓 {p.display_name}", "cert", p.id)]
-               for p in await audiences.organisers(context.req)
-               if stages.get(p.display_name) == "in_training"]
-    if not buttons:
-        await say(update, context, t.gettext("Every kwartiermaker has their certificate."))
-        return
-    await say(update, context, t.gettext("Who finished the training days?"),
-              reply_markup=InlineKeyboardMarkup(buttons))
-
-
-@requires(Action.DECIDE)
-async def certify(update: Update, context: BotContext) -> None:
-    t = context.t
-    await act(update, context, programme.certify(context.req, ui.int_arg(
-        update.callback_query.data, f"{P}:cert")), lambda done: t.gettext(
-        "Certificate recorded.") if done else t.gettext("That was already done."))
-
-
-def handlers() -> list:
-    return [CommandHandler("certify", certify_list), ui.tap(P, "cert", certify)]

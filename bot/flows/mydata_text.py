@@ -3,13 +3,14 @@ few lines; the JSON file beside it holds every row."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from bot.i18n import Translator
 from bot.keyboards import role_label
 from bot.languages import LANGUAGES
+from bot.services.progression import step_label
 
 
 def summary(t: Translator, doc: dict[str, Any], labels: dict[str, str]) -> str:
@@ -21,6 +22,10 @@ def summary(t: Translator, doc: dict[str, Any], labels: dict[str, str]) -> str:
     if person.get("created_at"):
         lines.append("📅 " + t.gettext("Joined: {date}").format(
             date=t.format_date(datetime.fromisoformat(person["created_at"]), "long")))
+    if doc.get("round"):
+        lines.append("🔄 " + t.gettext("Round: {name}").format(name=doc["round"]["name"]) + " · "
+                     + " – ".join(t.format_date(date.fromisoformat(doc["round"][key]), "medium")
+                                  for key in ("starts_on", "ends_on")))
     if person.get("phone"):
         lines.append("📞 " + t.gettext("Phone: {phone}").format(phone=person["phone"]))
     items = doc.get("needs_and_offers") or []
@@ -34,6 +39,7 @@ def summary(t: Translator, doc: dict[str, Any], labels: dict[str, str]) -> str:
                 for i in mine[:5]) + (" …" if len(mine) > 5 else ""))
     counts = [
         ("🤝", t.gettext("Introductions"), len(doc.get("introductions") or [])),
+        ("🧑‍🤝‍🧑", t.gettext("Group activities"), len(doc.get("group_activities") or [])),
         ("🗓", t.gettext("Answers to meetings"), len(doc.get("meeting_answers") or [])),
         ("✅", t.gettext("Attendance records"), len(doc.get("attendance") or [])),
         ("📚", t.gettext("Series"), len(doc.get("series") or [])),
@@ -42,6 +48,7 @@ def summary(t: Translator, doc: dict[str, Any], labels: dict[str, str]) -> str:
         ("🎟", t.gettext("Vouchers"), len(doc.get("vouchers") or [])),
         ("📓", t.gettext("Logbook entries"), len(doc.get("logbook") or [])),
         ("📅", t.gettext("Meetings planned"), len(doc.get("events_planned") or [])),
+        ("💬", t.gettext("Talks you asked for"), len(doc.get("talks_requested") or [])),
         ("📣", t.gettext("Messages to groups"), len(doc.get("broadcasts_sent") or [])),
         ("🎤", t.gettext("Questions you recorded"), len(doc.get("recorded_questions") or [])),
         ("✉️", t.gettext("Invites made"), len(doc.get("invites_created") or [])),
@@ -52,9 +59,11 @@ def summary(t: Translator, doc: dict[str, Any], labels: dict[str, str]) -> str:
     if paid:
         lines.append("💶 " + t.gettext("Paid to you: {amount}").format(
             amount=t.format_money(Decimal(paid) / 100)))
-    if doc.get("certificate"):
-        lines.append("🎓 " + t.gettext("Apprentice certificate: {date}").format(
-            date=t.format_date(datetime.fromisoformat(doc["certificate"]), "long")))
+    for step in doc.get("stage_history") or []:
+        lines.append(t.gettext("{step}: {date}").format(
+            step=step_label(t, step["stage"]),
+            date=t.format_date(datetime.fromisoformat(step["decided_at"]).astimezone(t.tz),
+                               "long")))
     if doc.get("unfinished_answers", {}).get("drafts"):
         lines.append("✏️ " + t.gettext("Answers you have not saved yet"))
     lines += ["", t.gettext("The file below holds all of it, for a computer. /forget erases "

@@ -17,7 +17,8 @@ def multi_pick(name: str, *, key: str, question: Text, choices: Callable[[Turn],
                marks: tuple[str, str] = ("✅ ", ""), per_row: int = 2,
                check: Callable[[Turn, list], Any] | None = None,
                extra: Callable[[Turn], list[list[InlineKeyboardButton]]] | None = None,
-               limit: int | None = None, then: Callable[[Turn, list], None] | None = None,
+               limit: int | Callable[[Turn], int] | None = None,
+               then: Callable[[Turn, list], None] | None = None,
                actions: Mapping[str, ActionFn] | None = None,
                pending: Callable[[dict], bool] | None = None,
                voice: Callable[[Turn, Any], Any] | None = None,
@@ -28,7 +29,8 @@ def multi_pick(name: str, *, key: str, question: Text, choices: Callable[[Turn],
     grid the bot sent, so taps on an older copy are stale. While
     ticking, the values wait in ``draft["picked"][name]`` (a later edit starts from them);
     ``then`` runs after ``done`` stored them; ``actions`` are further buttons of the step;
-    ``voice`` (with its ``store``) lets a voice message answer the whole step."""
+    ``voice`` (with its ``store``) lets a voice message answer the whole step; ``limit`` (a
+    number, or a function of the turn) is the most that can be ticked."""
 
     def picked(turn: Turn) -> list:
         return turn.draft.setdefault("picked", {}).setdefault(name, [])
@@ -69,7 +71,8 @@ def multi_pick(name: str, *, key: str, question: Text, choices: Callable[[Turn],
             return STAY
         value, ticked = by_value[args[0]], picked(turn)
         present, want = value in ticked, args[1] == "1"
-        if want and not present and (limit is None or len(ticked) < limit):
+        most = limit(turn) if callable(limit) else limit
+        if want and not present and (most is None or len(ticked) < most):
             ticked.append(value)
         elif not want and present:
             ticked.remove(value)

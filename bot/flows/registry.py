@@ -12,9 +12,11 @@ from bot.flows import (
     attendance,
     broadcast,
     circle,
+    consult,
     engine,
     events,
     find,
+    groups,
     intake,
     invites,
     language,
@@ -26,11 +28,14 @@ from bot.flows import (
     overview,
     payments,
     privacy,
+    progress,
     prompts,
     refer,
+    rounds,
     series,
     session_log,
     share,
+    supporter,
     vouchers,
 )
 from bot.flows import help as help_view
@@ -43,10 +48,13 @@ FLOWS: tuple[Flow, ...] = (
     onboarding.ONBOARDING, share.SHARE, intake.INTAKE, mine.EDIT, series.SERIES,
     session_log.LOG, vouchers.VOUCHER, vouchers.REJECT, logbook.LOGBOOK, find.FIND,
     refer.REFER, mapkeep.MAPKEEP, invites.INVITE, events.PLAN, events.MOVE,
-    attendance.ATTENDANCE, broadcast.BROADCAST, prompts.PROMPTS,
+    attendance.ATTENDANCE, broadcast.BROADCAST, prompts.PROMPTS, progress.OVERRIDE,
+    consult.TALK, consult.PROPOSE, supporter.SUPPORTER, groups.GROUP,
+    rounds.NEW, rounds.MEMBERS,
 )
-VIEWS = (mine, circle, session_log, payments, vouchers, logbook, overview, find, refer, invites,
-         events, agenda, language, privacy, broadcast, members, intake)
+VIEWS = (mine, circle, session_log, payments, vouchers, progress, overview, find, refer, invites,
+         events, agenda, language, privacy, broadcast, members, intake, consult,
+         groups, rounds)
 
 
 def by_name(name: str | None) -> Flow | None:

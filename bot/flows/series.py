@@ -1,5 +1,5 @@
 """/series: a kwartiermaker sets up a series of table sessions (title, themes, place, how many,
-and a co-host if there is one)."""
+a co-host if there is one, and then who gets the fee)."""
 
 from __future__ import annotations
 
@@ -24,18 +24,25 @@ async def cohosts(turn: Turn) -> list[Choice]:
             Choice(0, turn.t.gettext("No co-host"))]
 
 
+async def shares(turn: Turn) -> list[Choice]:
+    """Who gets the fee: the kwartiermaker, half each, or the co-host (by name)."""
+    cohost = next((c.label for c in await cohosts(turn) if c.value == turn.draft["cohost"]), "?")
+    return [Choice(0, turn.t.gettext("Me")), Choice(50, turn.t.gettext("Half each")),
+            Choice(100, cohost)]
+
+
 async def create(turn: Turn) -> object:
     d = turn.draft
     await sessions.create_series(turn.req, sessions.SeriesDraft(
         title=d["title"], themes=d["themes"], place=d["place"] or "", planned=d["planned"],
-        cohost_id=d["cohost"] or None))
+        cohost_id=d["cohost"] or None, cohost_share=d.get("share") or 0))
     await turn.say(turn.t.gettext(
         "Series \"{title}\" is ready. After each session: /log.").format(title=d["title"]))
     return END
 
 
 SERIES = Flow(
-    name="series", prefix="sr", action=Action.SESSIONS, entries=[Entry(command="series")],
+    name="series", prefix="sr", action=Action.SERIES, entries=[Entry(command="series")],
     finish=create,
     steps=[
         Step("title", question=N_("A new series of table sessions. Its title?"),
@@ -50,5 +57,8 @@ SERIES = Flow(
              text=read_planned),
         Step("cohost", key="co", question=N_(
             "Do you host it with another kwartiermaker?"), choices=cohosts),
+        Step("share", key="fee", question=N_("Who gets the fee for the sessions?"),
+             choices=shares, per_row=3,
+             pending=lambda d: bool(d.get("cohost")) and "share" not in d),
     ],
 )

@@ -30,7 +30,7 @@ def _today(turn: Turn) -> date:
 
 # which series, which day ---------------------------------------------------------------------
 async def series_choices(turn: Turn) -> list[Choice]:
-    return [Choice(s.id, s.title) for s in await sessions.my_series(turn.req)]
+    return [Choice(s.id, s.title) for s in await sessions.loggable_series(turn.req)]
 
 
 async def day_choices(turn: Turn) -> list[Choice]:
@@ -233,8 +233,10 @@ async def save(turn: Turn, _args: list[str]):
 
 # entries -------------------------------------------------------------------------------------
 async def begin(turn: Turn, _args: list[str]) -> bool:
-    if not await sessions.my_series(turn.req):
-        await turn.say(turn.t.gettext("You have no series yet. /series sets one up."))
+    if not await sessions.loggable_series(turn.req):
+        await turn.say(turn.t.gettext("You have no series yet. /series sets one up.")
+                       if access.is_organiser(turn.req.role) else turn.t.gettext(
+                           "No kwartiermaker has asked you to help write their logs yet."))
         return False
     return True
 

@@ -258,5 +258,6 @@ async def save_own(turn: Turn) -> Outcome:
 SHARE = Flow(
     name="share", prefix=P, action=Action.SHARE,
     entries=[Entry(command="share"), Entry(button="start", remove_buttons=True)],
+    resume=N_("You have answers that are not saved yet."),
     steps=[*QUESTIONNAIRE, summary(save_own)],
 )

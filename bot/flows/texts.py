@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from bot import access
 from bot.access import Role
-from bot.i18n import Translator
+from bot.i18n import N_, Translator
 from bot.keyboards import role_label
 from bot.services.invites import InviteStatus
+from bot.services.rounds import Round
 
 
 def how_to_join(t: Translator) -> str:
@@ -32,37 +33,45 @@ def invite_problem(t: Translator, status: InviteStatus) -> str:
     return texts[status]
 
 
+# Short labels for Telegram's command menu and /help; translated one at a time, when shown.
+COMMAND_DESCRIPTIONS: dict[access.Action, str] = {
+    access.Action.HELP: N_("What you can do here"),
+    access.Action.INVITE: N_("Invite someone"),
+    access.Action.LIST_INVITES: N_("Your open invites"),
+    access.Action.LANGUAGE: N_("Choose your language"),
+    access.Action.MYDATA: N_("Everything we keep about you"),
+    access.Action.FORGET: N_("Erase all your data"),
+    access.Action.AGENDA: N_("Your coming meetings"),
+    access.Action.TALK: N_("Ask a trainer for a talk"),
+    access.Action.TALKS: N_("Requests for a talk"),
+    access.Action.EVENTS: N_("Plan or change a meeting"),
+    access.Action.ATTENDANCE: N_("Who was there"),
+    access.Action.BROADCAST: N_("Send a message to a group"),
+    access.Action.SHARE: N_("Share what you need and can give"),
+    access.Action.MINE: N_("What you shared"),
+    access.Action.INTAKE: N_("Enter answers for a resident"),
+    access.Action.CIRCLE: N_("Needs and offers in your circle"),
+    access.Action.MATCHES: N_("Who could help whom"),
+    access.Action.OVERVIEW: N_("Needs and offers in numbers"),
+    access.Action.SESSIONS: N_("Log a table session"),
+    access.Action.SUPPORTER: N_("Let someone help write your logs"),
+    access.Action.PAYMENTS: N_("Money for sessions with a report"),
+    access.Action.VOUCHER: N_("Request a voucher"),
+    access.Action.LOGBOOK: N_("Your private logbook"),
+    access.Action.PROGRESS: N_("Your steps as a kwartiermaker"),
+    access.Action.DECIDE: N_("Overview of the kwartiermakers"),
+    access.Action.FIND: N_("Find help nearby"),
+    access.Action.REFER: N_("Hand a need over to a service"),
+    access.Action.MAPKEEP: N_("Keep the social map up to date"),
+    access.Action.MEMBERS: N_("Pause someone's access, or change their role"),
+    access.Action.PROMPTS: N_("Record questions as voice messages"),
+    access.Action.ROUNDS: N_("Rounds of the programme"),
+}
+
+
 def command_description(t: Translator, action: access.Action) -> str:
     """Short labels for Telegram's command menu."""
-    texts = {
-        access.Action.HELP: t.gettext("What you can do here"),
-        access.Action.INVITE: t.gettext("Invite someone"),
-        access.Action.LIST_INVITES: t.gettext("Your open invites"),
-        access.Action.LANGUAGE: t.gettext("Choose your language"),
-        access.Action.MYDATA: t.gettext("Everything we keep about you"),
-        access.Action.FORGET: t.gettext("Erase all your data"),
-        access.Action.AGENDA: t.gettext("Your coming meetings"),
-        access.Action.EVENTS: t.gettext("Plan or change a meeting"),
-        access.Action.ATTENDANCE: t.gettext("Who was there"),
-        access.Action.BROADCAST: t.gettext("Send a message to a group"),
-        access.Action.SHARE: t.gettext("Share what you need and can give"),
-        access.Action.MINE: t.gettext("What you shared"),
-        access.Action.INTAKE: t.gettext("Enter answers for a resident"),
-        access.Action.CIRCLE: t.gettext("Needs and offers in your circle"),
-        access.Action.MATCHES: t.gettext("Who could help whom"),
-        access.Action.OVERVIEW: t.gettext("Needs and offers in numbers"),
-        access.Action.SESSIONS: t.gettext("Log a table session"),
-        access.Action.PAYMENTS: t.gettext("Money for sessions with a report"),
-        access.Action.VOUCHER: t.gettext("Request a voucher"),
-        access.Action.LOGBOOK: t.gettext("Your private logbook"),
-        access.Action.DECIDE: t.gettext("Overview of the kwartiermakers"),
-        access.Action.FIND: t.gettext("Find help nearby"),
-        access.Action.REFER: t.gettext("Hand a need over to a service"),
-        access.Action.MAPKEEP: t.gettext("Keep the social map up to date"),
-        access.Action.MEMBERS: t.gettext("Pause someone's access, or change their role"),
-        access.Action.PROMPTS: t.gettext("Record questions as voice messages"),
-    }
-    return texts[action]
+    return t.gettext(COMMAND_DESCRIPTIONS[action])
 
 
 def help_text(t: Translator, role: str) -> str:
@@ -82,6 +91,11 @@ def help_text(t: Translator, role: str) -> str:
     lines += [f"/{action.value} – {command_description(t, action)}"
               for action in access.commands_for(role) if action is not access.Action.RSVP]
     return "\n".join(lines)
+
+
+def round_dates(t: Translator, found: Round) -> str:
+    """A round's first and last day, in the reader's language."""
+    return f"{t.format_date(found.starts_on, 'medium')} – {t.format_date(found.ends_on, 'medium')}"
 
 
 def welcome(t: Translator, name: str, role: str) -> str:

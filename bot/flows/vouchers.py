@@ -35,6 +35,11 @@ def refused_text(t: Translator, reason: str, context: BotContext) -> str:
             amount=ui.money(t, s.voucher_max * 100)),
         "none_left": t.gettext("All {count} vouchers of the programme have been given.").format(
             count=s.voucher_count),
+        "none_left_round": t.gettext("All {count} vouchers of this round have been given.")
+        .format(count=s.voucher_count),
+        "one_each": t.gettext("You already have a voucher. Each kwartiermaker gets one."),
+        "one_per_round": t.gettext(
+            "You already have a voucher in this round. Each kwartiermaker gets one per round."),
         "already_decided": t.gettext("This voucher was already decided."),
     }[reason]
 
@@ -130,12 +135,15 @@ MOST = 8  # vouchers on a page: a row of buttons each
 
 
 def _card(t: Translator, v, name: str) -> str:
+    """A voucher as a trainer sees it; ``name`` is the kwartiermaker's, with their round."""
     return (f"🎟 {name}: {ui.money(t, v.amount_cents)} – {v.purpose} "
             f"({status_label(t, v.status)})")
 
 
 async def _undecided(context: BotContext) -> list:
-    return [(v, name) for v, name in await programme.all_vouchers(context.req)
+    """(voucher, "name · round") of the vouchers to decide or pay."""
+    return [(v, f"{name} · {round_name}" if round_name else name)
+            for v, name, round_name in await programme.all_vouchers(context.req)
             if v.status in ("requested", "approved")]
 
 

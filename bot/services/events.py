@@ -21,6 +21,7 @@ from bot.services.calendar import (
     occurrences,
     reminder_time,
 )
+from bot.services.ics import ics_for, ics_for_series
 from bot.services.request import Request
 from bot.storage import audit, outbox, people
 from bot.storage import events as store
@@ -81,7 +82,10 @@ async def _members(conn: Connection, event: Event) -> list[Person]:
     return await audiences._members(conn, audience, event.created_by)
 
 
-async def create(req: Request, draft: Draft) -> Event:
+async def create(req: Request, draft: Draft, *, announce: bool = True) -> Event:
+    """Stores the event, plans its reminders and, unless ``announce`` is False (a caller that
+    tells the people itself), queues the announcement to its audience, all in one transaction:
+    planned means told."""
     creator, now = req.me, req.now
     check_draft(req.role, draft)
     async with req.db.tx() as conn:
@@ -92,9 +96,36 @@ async def create(req: Request, draft: Draft) -> Event:
             audience_ref=draft.audience.ref, members=draft.audience.members,
             reminders=draft.reminders, created_by=creator.id, now=now)
         await _plan_event(conn, event, now, req.tz)
+        if announce:
+            await _announce_new(conn, req, event)
         await audit.record(conn, now=now, actor_id=creator.id, action="event.create",
                            subject=f"event:{event.id}")
     return event
+
+
+async def _announce_new(conn: Connection, req: Request, event: Event) -> None:
+    """Everyone the event is for hears of it now, in their language, with the answer buttons
+    of its first date. A reminder whose moment had passed was never planned: this is it."""
+    first = _next_start(event, req.tz, set(), req.now)
+    end = first + (event.ends_at - event.starts_at)
+    for person in await _members(conn, event):
+        if person.id == event.created_by:
+            continue
+        t = req.translations.for_language(person.language)
+        await outbox.enqueue(
+            conn, person_id=person.id, chat_id=person.telegram_id, kind="announcement",
+            ref=announcement_ref(event.id), about=(req.me.id,), due_at=req.now, now=req.now,
+            payload=notices.announced(t, event, first, end, req.me.display_name))
+
+
+def announcement_ref(event_id: int) -> str:
+    return f"event:{event_id}:new"
+
+
+async def reached(req: Request, event_id: int) -> int:
+    """How many people the announcement of a new event was queued for."""
+    async with req.db.read() as conn:
+        return sum((await outbox.counts_by_ref(conn, announcement_ref(event_id))).values())
 
 
 async def _plan_event(conn: Connection, event: Event, now: datetime, tz: tzinfo) -> None:
@@ -340,6 +371,45 @@ async def coming(req: Request, days: int = 30) -> list[tuple[Event, datetime, da
             for occ in _occurrences(event, req.tz, skipped, now, now + timedelta(days=days)):
                 found.append((event, occ.start, occ.end))
     return sorted(found, key=lambda item: item[1])
+
+
+@dataclass(frozen=True)
+class AgendaEntry:
+    """One meeting in /agenda: a weekly one once, at its next date."""
+
+    event: Event
+    start: datetime
+    end: datetime
+    skipped: tuple[date, ...] = ()  # weeks left out, after ``start``, within the view
+
+
+async def agenda(req: Request, days: int = 30) -> list[AgendaEntry]:
+    """The person's meetings in the coming days, one entry each, soonest first."""
+    entries: dict[int, AgendaEntry] = {}
+    for event, start, end in await coming(req, days):
+        if event.id not in entries:
+            entries[event.id] = AgendaEntry(event, start, end)
+    horizon = (req.now + timedelta(days=days)).astimezone(req.tz).date()
+    async with req.db.read() as conn:
+        for event_id, entry in entries.items():
+            if entry.event.weekly:
+                first = entry.start.astimezone(req.tz).date()
+                left_out = sorted(d for d in await store.skipped_dates(conn, event_id)
+                                  if first < d <= horizon)
+                entries[event_id] = AgendaEntry(entry.event, entry.start, entry.end,
+                                                tuple(left_out))
+    return list(entries.values())
+
+
+async def calendar_file(req: Request, event: Event, occurrence: Occurrence,
+                        summary: str) -> bytes:
+    """The .ics for a meeting: a weekly one as one repeating entry, so the phone holds the
+    series (and its skipped weeks), not one date of it."""
+    if not event.weekly:
+        return ics_for(event, occurrence.start, occurrence.end, now=req.now, summary=summary)
+    async with req.db.read() as conn:
+        skipped = await store.skipped_dates(conn, event.id)
+    return ics_for_series(event, tz=req.tz, skipped=skipped, now=req.now, summary=summary)
 
 
 async def managed(req: Request) -> list[Event]:

@@ -13,11 +13,12 @@ from datetime import datetime, timedelta
 
 from bot import access
 from bot.services import categories as grid
-from bot.services import matching, notices
+from bot.services import groups, matching, notices
 from bot.services.categories import Category
 from bot.services.matching import Candidate, Seen, Suggestion
 from bot.services.request import Request
 from bot.storage import audit, outbox, people
+from bot.storage import groups as group_store
 from bot.storage import items as item_store
 from bot.storage import matches as store
 from bot.storage.items import Item
@@ -56,13 +57,16 @@ async def suggestions(req: Request, limit: int = 5) -> list[Suggestion]:
         codes = [c.code for c in await item_store.categories(conn)]
         offers = _candidates(await store.newest_offers_per_category(
             conn, organiser.id, codes, FIRST_OFFERS_PER_CATEGORY))
+        in_groups = await group_store.live_offer_ids(conn, organiser.id)
+    offers = [o for o in offers if o.item_id not in in_groups]  # invited to as a group
     seen = Seen(open_matches, known)
     found = matching.suggest(needs, offers, now=now, seen=seen, limit=limit)
     if len(found) >= limit:
         return found
     async with req.db.read() as conn:
         needs = _candidates(await store.open_candidates(conn, organiser.id, "need"))
-        offers = _candidates(await store.open_candidates(conn, organiser.id, "offer"))
+        offers = [o for o in _candidates(await store.open_candidates(conn, organiser.id, "offer"))
+                  if o.item_id not in in_groups]
     return matching.suggest(needs, offers, now=now, seen=seen, limit=limit)
 
 
@@ -93,6 +97,8 @@ async def introduce(req: Request, need_id: int, offer_id: int) -> bool:
         pair = await _pair(conn, organiser, need_id, offer_id)
         if pair.need_person.telegram_id is None or pair.offer_person.telegram_id is None:
             raise NotOnTelegram()
+        if await groups.is_live_group(conn, offer_id):
+            raise groups.GroupClosed()  # a group activity now: people are invited to it
         match_id = await store.insert(conn, need_id=need_id, offer_id=offer_id,
                                       status="introduced", organiser_id=organiser.id, now=now)
         if match_id is None:
@@ -217,7 +223,7 @@ async def send_follow_ups(req: Request) -> int:
                     payload=notices.follow_up_question(
                         req.translations.for_language(person.language), label, match.id))
                 queued += 1
-    return queued
+    return queued + await groups.send_follow_ups(req)  # group activities' follow-ups
 
 
 async def follow_up_answer(req: Request, match_id: int, answer: int) -> bool:

@@ -11,6 +11,7 @@ from enum import StrEnum
 from bot import access
 from bot.access import Role
 from bot.languages import LANGUAGES
+from bot.services import rounds
 from bot.services.request import Request
 from bot.storage import audit, people
 from bot.storage import invites as invite_store
@@ -83,7 +84,9 @@ async def check(req: Request, code: str) -> InviteCheck:
 
 
 async def create(req: Request, *, role: str, max_uses: int | None, valid_days: int,
-                 language: str | None = None) -> Invite:
+                 language: str | None = None, round_id: int | None = None) -> Invite:
+    """A new invite; ``round_id`` (from a button) is checked again: only a round that has not
+    ended, only on an invite for kwartiermakers."""
     inviter, now = req.me, req.now
     if not access.may_grant(req.role, role):
         raise access.AccessDenied(f"{req.role} may not invite {role}")
@@ -92,9 +95,11 @@ async def create(req: Request, *, role: str, max_uses: int | None, valid_days: i
     if language is not None and language not in LANGUAGES:
         raise ValueError("not a language we offer")
     async with req.db.tx() as conn:
+        round_id = await rounds.for_invite(conn, req, round_id, role)
         invite = await invite_store.insert(
             conn, code=new_code(), role=Role(role), created_by=inviter.id, max_uses=max_uses,
             expires_at=now + timedelta(days=valid_days), now=now, language=language,
+            round_id=round_id,
         )
         await audit.record(conn, now=now, actor_id=inviter.id, action="invite.create",
                            subject=f"invite:{invite.id}")

@@ -8,6 +8,7 @@ from typing import Any
 
 from bot import access
 from bot.access import Role
+from bot.services import rounds
 from bot.services.invites import InviteStatus, creator_may_grant, status_of
 from bot.services.request import Request
 from bot.storage import audit, people
@@ -74,6 +75,9 @@ async def join(req: Request, visitor: Visitor, *, invite_code: str | None,
             invited_by=None if invite is None else invite.created_by,
             invite_id=None if invite is None else invite.id,
         )
+        if invite is not None and invite.role == Role.ORGANISER and invite.round_id:
+            await rounds.join(conn, person.id, invite.round_id)  # the round the invite named
+            person = await people.by_id(conn, person.id)
         await audit.record(conn, now=now, actor_id=person.id, action="person.join",
                            subject=None if invite is None else f"invite:{invite.id}")
     return person

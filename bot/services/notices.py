@@ -7,7 +7,8 @@ holds the finished text and buttons; buttons are plain ``[label, callback_data]`
 from __future__ import annotations
 
 import html
-from datetime import datetime
+from collections.abc import Iterable
+from datetime import date, datetime
 from typing import Any
 
 from bot import callbacks as cb
@@ -47,11 +48,36 @@ def when(t: Translator, start: datetime, end: datetime) -> str:
                                                 end=t.format_time(end))
 
 
+def heading(t: Translator, title: str, kind: str) -> str:
+    """A meeting's name as the reader sees it: its own title with its kind, or only its kind,
+    in the reader's language, when the planner took the kind as the title."""
+    label = kind_label(t, kind)
+    return f"{title} ({label})" if title else label
+
+
 def describe(t: Translator, event: Event, start: datetime, end: datetime) -> str:
-    lines = [f"📅 {event.title} ({kind_label(t, event.kind)})", f"🕒 {when(t, start, end)}"]
+    lines = [f"📅 {heading(t, event.title, event.kind)}", f"🕒 {when(t, start, end)}"]
     if event.place:
         lines.append(f"📍 {event.place}")
     return "\n".join(lines)
+
+
+def describe_series(t: Translator, event: Event, start: datetime, end: datetime,
+                    skipped: Iterable[date] = ()) -> str:
+    """A meeting at its next date; a weekly one says so, and which coming weeks it skips."""
+    return "\n".join([describe(t, event, start, end), *_repeats(t, event, start, skipped)])
+
+
+def _repeats(t: Translator, event: Event, start: datetime,
+             skipped: Iterable[date] = ()) -> list[str]:
+    if not event.weekly:
+        return []
+    lines = ["🔁 " + t.gettext("Every week on {weekday}.").format(
+        weekday=t.format_date(start.astimezone(t.tz), "EEEE"))]
+    left_out = [t.format_date(day, "d MMMM") for day in skipped]
+    if left_out:
+        lines.append("⏸ " + t.gettext("Not on {dates}.").format(dates=", ".join(left_out)))
+    return lines
 
 
 def stamp(start: datetime) -> int:
@@ -83,6 +109,28 @@ def reminder(t: Translator, event: Event, start: datetime, end: datetime,
         return {"method": "send_voice", "voice": voice, "caption": text,
                 "buttons": rsvp_buttons(t, event.id, start)}
     return text_payload(text, rsvp_buttons(t, event.id, start))
+
+
+def announced(t: Translator, event: Event, start: datetime, end: datetime,
+              organiser: str) -> dict[str, Any]:
+    """A new meeting, told when it is planned: who asks, what, when and where, every week or
+    once, and the answer buttons for its first date (as a reminder has them)."""
+    lines = ["🆕 " + t.gettext("{name} invites you to a meeting.").format(name=organiser), "",
+             describe(t, event, start, end)]
+    lines += [*_repeats(t, event, start), "", t.gettext("Will you come?")]
+    return text_payload("\n".join(lines), rsvp_buttons(t, event.id, start))
+
+
+def supporter_added(t: Translator, host: str, title: str) -> dict[str, Any]:
+    return text_payload("🤝 " + t.gettext(
+        "{name} asks you to help write the logs of \"{title}\". Use /log when a session was "
+        "held.").format(name=host, title=title))
+
+
+def logged_for_you(t: Translator, writer: str, title: str, held_on: date) -> dict[str, Any]:
+    return text_payload("📝 " + t.gettext(
+        "{name} logged the session of {date} of \"{title}\" for you.").format(
+        name=writer, date=t.format_date(held_on, "d MMMM"), title=title))
 
 
 def cancelled(t: Translator, event: Event, start: datetime, end: datetime) -> dict[str, Any]:
@@ -215,3 +263,79 @@ def unverified_entries(t: Translator, names: list[str]) -> dict[str, Any]:
                       len(names)).format(count=len(names))
     return text_payload(text + "\n" + "\n".join(f"• {n}" for n in shown)
                         + ("\n…" if len(names) > len(shown) else ""))
+
+
+# group offers (bot.services.groups) -------------------------------------------------------------
+def group_question(t: Translator, category: str, seat_id: int) -> dict[str, Any]:
+    """To an invited participant: the theme, that it is a group, and who learns their name."""
+    text = t.gettext("👥 Good news: a neighbour offers {category} for a small group.").format(
+        category=category) + "\n\n" + t.gettext(
+        "May we share your first name and Telegram contact with this neighbour? "
+        "You get theirs only if you both say yes. "
+        "The others in the group do not get your name.")
+    return text_payload(text, [[["✅ " + t.gettext("Yes, share"),
+                                 cb.encode(cb.GROUP_ANSWER, seat_id, 1)],
+                                ["✖️ " + t.gettext("No, thank you"),
+                                 cb.encode(cb.GROUP_ANSWER, seat_id, 0)]]])
+
+
+def group_host_question(t: Translator, category: str, group_id: int) -> dict[str, Any]:
+    """To the offerer, once for the whole group."""
+    text = t.gettext("👥 Some neighbours could use your help with {category}, as a group."
+                     ).format(category=category) + "\n\n" + t.gettext(
+        "May we share your first name and Telegram contact with each one who says yes? "
+        "You get their first names too. They do not get each other's names.")
+    return text_payload(text, [[["✅ " + t.gettext("Yes, share"),
+                                 cb.encode(cb.GROUP_HOST, group_id, 1)],
+                                ["✖️ " + t.gettext("No, thank you"),
+                                 cb.encode(cb.GROUP_HOST, group_id, 0)]]])
+
+
+def group_members(t: Translator, members: list[tuple[str, int]], category: str
+                  ) -> dict[str, Any]:
+    """To the offerer: who joins the group (each said yes), as contact links."""
+    names = ", ".join(f'<a href="tg://user?id={telegram_id}">{html.escape(name)}</a>'
+                      for name, telegram_id in members)
+    text = t.gettext("👥 New in your group for {category}: {names}. "
+                     "Send them a message and agree how and when.").format(
+        category=html.escape(category), names=names)
+    return text_payload(text, parse_mode="HTML")
+
+
+def group_host_result(t: Translator, name: str, category: str, yes: bool) -> dict[str, Any]:
+    text = (t.gettext("{name} said yes to a group for {category}.") if yes
+            else t.gettext("{name} said no to a group for {category}. Nobody gets names."))
+    return text_payload(text.format(name=name, category=category))
+
+
+def group_seat_result(t: Translator, need_name: str, offer_name: str, category: str,
+                      yes: bool) -> dict[str, Any]:
+    text = (t.gettext("{need} said yes to the group of {offer} ({category}).") if yes
+            else t.gettext("{need} said no to the group of {offer} ({category})."))
+    return text_payload(text.format(need=need_name, offer=offer_name, category=category))
+
+
+def _did_it_work(t: Translator, text: str, prefix: str, ref: int) -> dict[str, Any]:
+    return text_payload(text, [[["👍 " + t.gettext("Yes"), cb.encode(prefix, ref, 1)],
+                                ["⏳ " + t.gettext("Not yet"), cb.encode(prefix, ref, 2)],
+                                ["👎 " + t.gettext("No"), cb.encode(prefix, ref, 3)]]])
+
+
+def group_follow_up_question(t: Translator, category: str, seat_id: int) -> dict[str, Any]:
+    """To a participant, about their own need (the same words as after an introduction)."""
+    return _did_it_work(t, t.gettext("🤝 A few days ago you were put in touch about {category}. "
+                                     "Did it work out?").format(category=category),
+                        cb.GROUP_FOLLOW_UP, seat_id)
+
+
+def group_host_follow_up(t: Translator, category: str, group_id: int) -> dict[str, Any]:
+    """To the offerer, once for the whole group."""
+    return _did_it_work(t, t.gettext("👥 A few days ago your group for {category} started. "
+                                     "Did it work out?").format(category=category),
+                        cb.GROUP_HOST_FOLLOW_UP, group_id)
+
+
+def group_follow_up_report(t: Translator, name: str, category: str, answer: int
+                           ) -> dict[str, Any]:
+    return text_payload(t.gettext("{name} about their group for {category}: {answer}.").format(
+        name=name, category=category, answer=follow_up_answer_label(t, answer)))

@@ -1,5 +1,5 @@
-"""The programme around the table sessions: vouchers, the private logbook, the apprentice
-certificate, each kwartiermaker's stage, the overview (the report's Table 1) and the notice
+"""The programme around the table sessions: vouchers, the private logbook, the overview (the
+report's Table 1, with each kwartiermaker's recorded stage: ``progression``) and the notice
 when a series has gone quiet."""
 
 from __future__ import annotations
@@ -9,9 +9,11 @@ from datetime import datetime, timedelta
 
 from bot import access
 from bot.access import Role
+from bot.services import progression
 from bot.services.request import Request
 from bot.services.sessions import _money, fees
 from bot.storage import audit, outbox, people
+from bot.storage import rounds as round_store
 from bot.storage import sessions as store
 from bot.storage.sessions import Voucher
 
@@ -21,7 +23,9 @@ PURPOSE_MAX = 300
 class VoucherRefused(Exception):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
-        self.reason = reason  # too_much, none_left, already_decided
+        # too_much; none_left (the cap, of the programme or of the round: none_left_round);
+        # one_each / one_per_round (a voucher that counts already); already_decided
+        self.reason = reason
 
 
 def _trainer(role: str | None) -> None:
@@ -29,9 +33,15 @@ def _trainer(role: str | None) -> None:
         raise access.AccessDenied("trainers only")
 
 
+def _cap_reason(round_id: int | None) -> str:
+    return "none_left" if round_id is None else "none_left_round"
+
+
 async def request_voucher(req: Request, *, amount_cents: int, purpose: str,
                           series_id: int | None) -> int:
-    """Up to ``voucher_max`` euro, while fewer than ``voucher_count`` were granted (settings)."""
+    """Up to ``voucher_max`` euro, while fewer than ``voucher_count`` were granted (settings)
+    in the kwartiermaker's round, and one per kwartiermaker per round (a rejected one does
+    not count). A kwartiermaker in no round: the vouchers without a round are one pool."""
     organiser, now = req.me, req.now
     if not access.is_organiser(req.role):
         raise access.AccessDenied("kwartiermakers only")
@@ -42,11 +52,16 @@ async def request_voucher(req: Request, *, amount_cents: int, purpose: str,
             series = await store.series_by_id(conn, series_id)
             if series is None or organiser.id not in (series.organiser_id, series.cohost_id):
                 raise access.AccessDenied("not your series")
-        if await store.granted_count(conn) >= req.settings.voucher_count:
-            raise VoucherRefused("none_left")
+        me = await people.by_id(conn, organiser.id)
+        round_id = me.round_id if me is not None else None  # the voucher's round
+        if await store.granted_count(conn, round_id) >= req.settings.voucher_count:
+            raise VoucherRefused(_cap_reason(round_id))
+        if await store.has_voucher(conn, organiser.id, round_id):
+            raise VoucherRefused("one_each" if round_id is None else "one_per_round")
         voucher_id = await store.insert_voucher(conn, organiser_id=organiser.id,
                                                 series_id=series_id, amount_cents=amount_cents,
-                                                purpose=purpose[:PURPOSE_MAX], now=now)
+                                                purpose=purpose[:PURPOSE_MAX], now=now,
+                                                round_id=round_id)
         await audit.record(conn, now=now, actor_id=organiser.id, action="voucher.request",
                            subject=f"voucher:{voucher_id}")
     return voucher_id
@@ -57,13 +72,16 @@ async def my_vouchers(req: Request) -> list[Voucher]:
         return await store.vouchers(conn, req.me.id)
 
 
-async def all_vouchers(req: Request) -> list[tuple[Voucher, str]]:
+async def all_vouchers(req: Request) -> list[tuple[Voucher, str, str]]:
+    """Every voucher with its kwartiermaker's name and its round's name ("" for none)."""
     _trainer(req.role)
     async with req.db.read() as conn:
         result = []
+        names = {r.id: r.name for r in await round_store.every(conn)}
         for voucher in await store.vouchers(conn):
             organiser = await people.by_id(conn, voucher.organiser_id)
-            result.append((voucher, organiser.display_name if organiser else "?"))
+            result.append((voucher, organiser.display_name if organiser else "?",
+                           names.get(voucher.round_id, "")))
     return result
 
 
@@ -79,8 +97,9 @@ async def decide_voucher(req: Request, voucher_id: int, *, status: str,
             raise access.AccessDenied("no such voucher")
         if voucher.status != from_status:
             raise VoucherRefused("already_decided")
-        if status == "approved" and await store.granted_count(conn) >= req.settings.voucher_count:
-            raise VoucherRefused("none_left")
+        if status == "approved" and await store.granted_count(
+                conn, voucher.round_id) >= req.settings.voucher_count:
+            raise VoucherRefused(_cap_reason(voucher.round_id))
         await store.set_voucher(conn, voucher_id, status=status, from_status=from_status,
                                 by=trainer.id, now=now, reason=reason)
         organiser = await people.by_id(conn, voucher.organiser_id)
@@ -107,20 +126,6 @@ async def logbook(req: Request) -> list[dict]:
         return await store.logbook(conn, req.me.id)
 
 
-async def certify(req: Request, organiser_id: int) -> bool:
-    trainer, now = req.me, req.now
-    _trainer(req.role)
-    async with req.db.tx() as conn:
-        organiser = await people.by_id(conn, organiser_id)
-        if organiser is None or organiser.role != Role.ORGANISER:
-            raise access.AccessDenied("not a kwartiermaker")
-        done = await store.certify(conn, organiser_id, trainer.id, now)
-        if done:
-            await audit.record(conn, now=now, actor_id=trainer.id, action="certificate.record",
-                               subject=f"person:{organiser_id}")
-    return done
-
-
 @dataclass(frozen=True)
 class OverviewRow:
     """One line of the report's Table 1: a series (or a kwartiermaker without one)."""
@@ -141,20 +146,23 @@ class OverviewRow:
     due_cents: int
 
 
-async def overview(req: Request) -> list[OverviewRow]:
+async def overview(req: Request, scope: int | None = None) -> list[OverviewRow]:
+    """The rows of every kwartiermaker (``scope`` None), of one round (its id) or of those in
+    no round (0)."""
     _trainer(req.role)
     rates = fees(req.settings)
     rows = []
     async with req.db.read() as conn:
-        certified = await store.certified(conn)
+        stages = await progression.recorded_stages(conn)
         vouchers = await store.vouchers(conn)
         for organiser in await people.audience(conn, "organisers", None):
+            if scope is not None and (organiser.round_id or 0) != scope:
+                continue
             own = [s for s in await store.all_series(conn) if s.organiser_id == organiser.id]
             money = [await _money(conn, s, rates) for s in own]
-            stage = ("master" if any(m.with_report >= m.series.planned for m in money)
-                     else "journeyman" if any(m.logged for m in money)
-                     else "apprentice" if organiser.id in certified else "in_training")
-            latest = [v for v in vouchers if v.organiser_id == organiser.id]
+            stage = stages.get(organiser.id, "in_training")  # recorded, never computed
+            latest = [v for v in vouchers if v.organiser_id == organiser.id
+                      and (scope is None or (v.round_id or 0) == scope)]  # this round's
             voucher = latest[-1].status if latest else ""
             if not own:
                 rows.append(OverviewRow(organiser.display_name, stage, "", (), 0, 0, 0, 0, 0, 0,

@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 from bot import access
 from bot.access import Role
 from bot.config import Settings
+from bot.services import supporters
 from bot.services.request import Request
 from bot.storage import audit, people
 from bot.storage import sessions as store
@@ -43,6 +44,24 @@ class SeriesDraft:
     place: str
     planned: int
     cohost_id: int | None = None
+    cohost_share: int = 0  # percent of the fee for the co-host: 0, 50 or 100
+
+
+COHOST_SHARES = (0, 50, 100)
+
+
+@dataclass(frozen=True)
+class Part:
+    """One host's part of a series' fee: the kwartiermaker's or the co-host's."""
+
+    part: str  # host (the kwartiermaker), cohost
+    person_id: int
+    earned_cents: int
+    paid_cents: int
+
+    @property
+    def due_cents(self) -> int:
+        return max(self.earned_cents - self.paid_cents, 0)
 
 
 @dataclass(frozen=True)
@@ -51,11 +70,35 @@ class SeriesMoney:
     logged: int
     with_report: int
     earned_cents: int
-    paid_cents: int
+    parts: tuple[Part, ...]
+
+    @property
+    def paid_cents(self) -> int:
+        return sum(p.paid_cents for p in self.parts)
 
     @property
     def due_cents(self) -> int:
-        return max(self.earned_cents - self.paid_cents, 0)
+        return sum(p.due_cents for p in self.parts)
+
+    def part_of(self, person_id: int) -> Part | None:
+        return next((p for p in self.parts if p.person_id == person_id), None)
+
+
+def split(earned_cents: int, cohost_share: int) -> tuple[int, int]:
+    """The kwartiermaker's and the co-host's part of a fee; an odd cent stays with the
+    kwartiermaker."""
+    cohost = earned_cents * cohost_share // 100
+    return earned_cents - cohost, cohost
+
+
+def parts(series: Series, earned_cents: int, paid: dict[str, int]) -> tuple[Part, ...]:
+    """Who is paid what for a series. A co-host who left the programme (erased) has no part
+    any more; the kwartiermaker's part stays what it was."""
+    mine, theirs = split(earned_cents, series.cohost_share if series.cohost_id else 0)
+    found = [Part("host", series.organiser_id, mine, paid.get("host", 0))]
+    if series.cohost_id is not None and theirs:
+        found.append(Part("cohost", series.cohost_id, theirs, paid.get("cohost", 0)))
+    return tuple(found)
 
 
 def earned(with_report: int, fees: Fees) -> int:
@@ -87,10 +130,13 @@ async def create_series(req: Request, draft: SeriesDraft) -> int:
             cohost = await people.by_id(conn, draft.cohost_id)
             if cohost is None or cohost.role != Role.ORGANISER or cohost.id == organiser.id:
                 raise access.AccessDenied("a co-host is another kwartiermaker")
+        share = draft.cohost_share if draft.cohost_id is not None else 0
+        if share not in COHOST_SHARES:
+            raise ValueError("a co-host gets none, half or all of the fee")
         series_id = await store.insert_series(
             conn, organiser_id=organiser.id, cohost_id=draft.cohost_id,
             title=draft.title[:TITLE_MAX], themes=draft.themes, place=draft.place[:TITLE_MAX],
-            planned=draft.planned, now=now)
+            planned=draft.planned, now=now, cohost_share=share)
         await audit.record(conn, now=now, actor_id=organiser.id, action="series.create",
                            subject=f"series:{series_id}")
     return series_id
@@ -101,9 +147,20 @@ async def my_series(req: Request) -> list[Series]:
         return await store.series_of(conn, req.me.id)
 
 
+async def loggable_series(req: Request) -> list[Series]:
+    """The series this person may log: their own, and those they support."""
+    async with req.db.read() as conn:
+        own = await store.series_of(conn, req.me.id)
+        return own + [s for s in await store.supported_series(conn, req.me.id) if s not in own]
+
+
 async def _own_series(conn, person: Person, series_id: int) -> Series:
+    """A series the person hosts, or supports: both may write its logs."""
     series = await store.series_by_id(conn, series_id)
-    if series is None or person.id not in (series.organiser_id, series.cohost_id):
+    if series is None:
+        raise access.AccessDenied("no such series")
+    if person.id not in (series.organiser_id, series.cohost_id) and \
+            person.id not in await store.supporters(conn, series_id):
         raise access.AccessDenied("not your series")
     return series
 
@@ -123,11 +180,13 @@ async def save_log(req: Request, *, series_id: int, fields: dict,
     has_report = bool(fields.get("report_text") or fields.get("report_voice_id")
                       or fields.get("report_photo_id"))
     async with req.db.tx() as conn:
-        await _own_series(conn, person, series_id)
+        series = await _own_series(conn, person, series_id)
         if session_id is None:
             fields = {**fields, "report_at": now.isoformat() if has_report else None}
             session_id = await store.insert_session(conn, series_id, fields, person.id, now)
             action = "session.log"
+            if person.id not in (series.organiser_id, series.cohost_id):
+                await supporters.tell_hosts(conn, req, series, fields["held_on"])
         else:
             session = await store.session_by_id(conn, session_id)
             if session is None or session.series_id != series_id:
@@ -148,10 +207,16 @@ class TooLate(access.AccessDenied):
 
 
 async def correctable(req: Request) -> list[tuple[Series, Session]]:
+    """Logs of the last 7 days the person may correct: all of their own series, and the
+    ones they wrote as a supporter."""
     found = []
     async with req.db.read() as conn:
-        for series in await store.series_of(conn, req.me.id):
+        own = await store.series_of(conn, req.me.id)
+        supported = [s for s in await store.supported_series(conn, req.me.id) if s not in own]
+        for series in own + supported:
             for session in await store.sessions_of(conn, series.id):
+                if series in supported and session.logged_by != req.me.id:
+                    continue
                 if datetime.fromisoformat(session.created_at) + timedelta(
                         days=CORRECTION_DAYS) >= req.now:
                     found.append((series, session))
@@ -165,43 +230,83 @@ async def session_for_correction(req: Request, session_id: int) -> tuple[Series,
     raise TooLate()
 
 
-async def statement(req: Request) -> list[SeriesMoney]:
+@dataclass(frozen=True)
+class Statement:
+    """A host's view of one series: the whole of it, their own part, and the other host."""
+
+    money: SeriesMoney
+    mine: Part | None  # None: the co-host of a series whose fee all goes to the kwartiermaker
+    partner: str | None  # the other host's name, if there is one
+    fee_to: str  # me, partner or half
+
+
+def fee_to(series: Series, me_id: int) -> str:
+    """Who gets a series' fee, seen from one of its hosts."""
+    if series.cohost_id is None or series.cohost_share == 0:
+        holder = series.organiser_id
+    elif series.cohost_share == 50:
+        return "half"
+    else:
+        holder = series.cohost_id
+    return "me" if holder == me_id else "partner"
+
+
+async def statement(req: Request) -> list[Statement]:
     rates = fees(req.settings)
+    found = []
     async with req.db.read() as conn:
-        return [await _money(conn, s, rates) for s in await store.series_of(conn, req.me.id)]
+        for series in await store.series_of(conn, req.me.id):
+            other = series.cohost_id if series.organiser_id == req.me.id else series.organiser_id
+            partner = await people.by_id(conn, other) if other else None
+            money = await _money(conn, series, rates)
+            found.append(Statement(money, money.part_of(req.me.id),
+                                   partner.display_name if partner else None,
+                                   fee_to(series, req.me.id)))
+    return found
 
 
 async def _money(conn, series: Series, rates: Fees) -> SeriesMoney:
     sessions = await store.sessions_of(conn, series.id)
     reported = sum(1 for s in sessions if s.has_report)
-    return SeriesMoney(series, len(sessions), reported, earned(reported, rates),
-                       await store.paid_cents(conn, series.id))
+    total = earned(reported, rates)
+    return SeriesMoney(series, len(sessions), reported, total,
+                       parts(series, total, await store.paid_cents(conn, series.id)))
 
 
-async def all_money(req: Request) -> list[tuple[SeriesMoney, str]]:
+async def all_money(req: Request) -> list[tuple[SeriesMoney, dict[int, str]]]:
+    """Every series' money, with the names of its hosts (a trainer pays them)."""
     if not access.is_trainer(req.role):
         raise access.AccessDenied("trainers only")
     rates = fees(req.settings)
     async with req.db.read() as conn:
         result = []
         for series in await store.all_series(conn):
-            organiser = await people.by_id(conn, series.organiser_id)
-            result.append((await _money(conn, series, rates),
-                           organiser.display_name if organiser else "?"))
+            names = {}
+            for person_id in (series.organiser_id, series.cohost_id):
+                person = await people.by_id(conn, person_id) if person_id else None
+                if person is not None:
+                    names[person.id] = person.display_name
+            result.append((await _money(conn, series, rates), names))
     return result
 
 
-async def reports(req: Request, series_id: int, most: int = 10) -> tuple[Series, list[Session]]:
+async def reports(req: Request, series_id: int, most: int = 10
+                  ) -> tuple[Series, list[Session], dict[int, str]]:
     """The newest sessions of a series that have a report (words, voice or photo), for a
-    trainer to read, hear or see before paying."""
-    if not access.is_trainer(req.role):
-        raise access.AccessDenied("trainers only")
+    trainer to read, hear or see before paying, and for the series' own hosts."""
     async with req.db.read() as conn:
         series = await store.series_by_id(conn, series_id)
-        if series is None:
-            raise access.AccessDenied("no such series")
-        found = [s for s in await store.sessions_of(conn, series_id) if s.has_report]
-    return series, found[-most:]
+        if series is None or not (access.is_trainer(req.role) or (
+                access.is_organiser(req.role)
+                and req.me.id in (series.organiser_id, series.cohost_id))):
+            raise access.AccessDenied("not a trainer or host of this series")
+        found = [s for s in await store.sessions_of(conn, series_id) if s.has_report][-most:]
+        writers = {}
+        for session in found:  # who wrote a log, when that was not one of the hosts
+            if session.logged_by not in (None, series.organiser_id, series.cohost_id):
+                writer = await people.by_id(conn, session.logged_by)
+                writers[session.logged_by] = writer.display_name if writer else "?"
+    return series, found, writers
 
 
 async def mark_paid(req: Request, series_id: int) -> int:
@@ -213,9 +318,12 @@ async def mark_paid(req: Request, series_id: int) -> int:
         series = await store.series_by_id(conn, series_id)
         if series is None:
             raise access.AccessDenied("no such series")
-        due = (await _money(conn, series, fees(req.settings))).due_cents
-        if due:
-            await store.insert_payment(conn, series_id, due, trainer.id, now)
+        money = await _money(conn, series, fees(req.settings))
+        for part in money.parts:  # each host their own part
+            if part.due_cents:
+                await store.insert_payment(conn, series_id, part.due_cents, trainer.id, now,
+                                           part=part.part)
+        if money.due_cents:
             await audit.record(conn, now=now, actor_id=trainer.id, action="payment.paid",
                                subject=f"series:{series_id}")
-    return due
+    return money.due_cents

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from bisect import bisect_left, bisect_right
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from pathlib import Path
@@ -105,8 +107,9 @@ class SocialMap:
                 and self._keep(e, filters, now, tz)]
 
     def by_text(self, query: str, filters: Filters, now: datetime, tz: tzinfo,
-                limit: int = 5) -> list[Entry]:
-        """Entries ranked by how many query words they match, and how well."""
+                limit: int = 5, themes: Sequence[str] = ()) -> list[Entry]:
+        """Entries ranked by how many query words they match, and how well; then, while
+        there is room, entries of the ``themes`` the query named."""
         totals: dict[int, float] = {}
         for word in query_words(query):
             # Short words must be nearly exact ("maan" is not "aan"); longer ones may have a
@@ -138,7 +141,13 @@ class SocialMap:
             if self._keep(entry, filters, now, tz):
                 found.append(entry)
                 if len(found) == limit:
-                    break
+                    return found
+        for code in themes:
+            for entry in self.by_category(code, filters, now, tz):
+                if entry not in found:
+                    found.append(entry)
+                    if len(found) == limit:
+                        return found
         return found
 
     def _similar(self, word: str, cutoff: int) -> list[tuple[float, int]]:
@@ -187,8 +196,28 @@ _ARTICLE = ("وال", "بال", "فال", "كال", "ال", "لل")
 
 def fold(text: str) -> str:
     """The same text whatever way it was written: Arabic without vowel marks, with one form of
-    alef, ha for ta marbuta and ya for alef maqsura (people type them interchangeably)."""
-    return _TASHKEEL.sub("", text).translate(_ARABIC_LETTERS)
+    alef, ha for ta marbuta and ya for alef maqsura, and Latin letters without their accents
+    ("borc" is "borç", "cafe" is "café": people type them interchangeably)."""
+    plain = _TASHKEEL.sub("", text).translate(_ARABIC_LETTERS)
+    return "".join(c for c in unicodedata.normalize("NFKD", plain) if not unicodedata.combining(c))
+
+
+def themes_named(query: str, labels: Mapping[str, str]) -> list[str]:
+    """The themes whose name, in the reader's language, holds a word of the query (with the
+    same tolerance as the map's own words): "borç" finds "💶 Para ve borçlar" even when no
+    entry of the map says "borç" in Turkish."""
+    wanted = query_words(query)
+    found = []
+    for code, label in labels.items():
+        names = [w for w in words_of(label) if len(w) >= MIN_WORD]
+        if any(_alike(word, name) for word in wanted for name in names):
+            found.append(code)
+    return found
+
+
+def _alike(word: str, name: str) -> bool:
+    cutoff = MIN_SCORE if len(word) > 5 else (80 if _ARABIC.match(word) else 90)
+    return (len(word) >= 4 and name.startswith(word)) or fuzz.ratio(word, name) >= cutoff
 
 
 def words_of(text: str) -> list[str]:

@@ -5,6 +5,11 @@ through the services' ``tx()``, the person's draft and step through persistence,
 mark) joins it, so an update is stored entirely or not at all. Inside a unit, ``tx()`` becomes
 a SAVEPOINT (a service that fails still rolls back only its own writes) and ``read()`` needs
 no lock of its own. Outside a unit both work as on their own.
+
+``batch()`` is group commit: updates handled one after the other inside it are each a unit
+(a SAVEPOINT of the batch: each still all or nothing) and share one COMMIT, so one fsync. What
+a unit asks to run after its commit (its replies) runs after the batch's commit, and not at
+all if its own unit rolled back.
 """
 
 from __future__ import annotations
@@ -31,6 +36,9 @@ PRAGMAS = (
 # inside a unit copies the variable but does not own the unit).
 _in_unit: contextvars.ContextVar[tuple[Database, asyncio.Task | None] | None] = \
     contextvars.ContextVar("_in_unit", default=None)
+# The same for a batch: the task whose transaction is open (its units are savepoints).
+_in_batch: contextvars.ContextVar[tuple[Database, asyncio.Task | None] | None] = \
+    contextvars.ContextVar("_in_batch", default=None)
 
 
 class Database:
@@ -70,13 +78,50 @@ class Database:
         return self._conn
 
     def in_unit(self) -> bool:
-        return _in_unit.get() == (self, asyncio.current_task())
+        """Whether this task is inside a transaction of its own (a unit, or a batch)."""
+        here = (self, asyncio.current_task())
+        return _in_unit.get() == here or _in_batch.get() == here
+
+    @asynccontextmanager
+    async def batch(self) -> AsyncIterator[Connection]:
+        """One transaction for the units handled inside it (group commit)."""
+        if self.in_unit():
+            raise RuntimeError("a batch holds units, it is not held by one")
+        async with self._lock:
+            await self.conn.execute("BEGIN IMMEDIATE")
+            token = _in_batch.set((self, asyncio.current_task()))
+            try:
+                yield self.conn
+            except BaseException:
+                await self.conn.execute("ROLLBACK")
+                self._after.clear()
+                raise
+            finally:
+                _in_batch.reset(token)
+            await self.conn.execute("COMMIT")
+        await self._run_after()
 
     @asynccontextmanager
     async def unit(self) -> AsyncIterator[Connection]:
-        """The one transaction of an update: BEGIN IMMEDIATE … COMMIT (ROLLBACK on error)."""
-        if self.in_unit():
+        """The one transaction of an update: BEGIN IMMEDIATE … COMMIT (ROLLBACK on error);
+        inside a batch, a savepoint of it."""
+        if _in_unit.get() == (self, asyncio.current_task()):
             raise RuntimeError("units do not nest")
+        if self.in_unit():  # in a batch
+            name, pending = f"u{next(self._savepoints)}", len(self._after)
+            await self.conn.execute(f"SAVEPOINT {name}")
+            token = _in_unit.set((self, asyncio.current_task()))
+            try:
+                yield self.conn
+            except BaseException:
+                await self.conn.execute(f"ROLLBACK TO {name}")
+                await self.conn.execute(f"RELEASE {name}")
+                del self._after[pending:]  # what this update asked for goes with it
+                raise
+            finally:
+                _in_unit.reset(token)
+            await self.conn.execute(f"RELEASE {name}")
+            return
         async with self._lock:
             await self.conn.execute("BEGIN IMMEDIATE")
             token = _in_unit.set((self, asyncio.current_task()))

@@ -183,10 +183,16 @@ async def attendance_of(conn: Connection, event_id: int,
 
 
 async def missed_training_days(conn: Connection, person_id: int) -> int:
-    cur = await conn.execute(
-        "SELECT count(*) FROM attendance a JOIN event e ON e.id = a.event_id"
+    """Training days the person was marked absent at; for someone in a round only those
+    inside that round's dates (misses of an earlier round do not follow them)."""
+    rows = await conn.execute_fetchall(
+        "SELECT a.occurrence_start, r.opens_at, r.closes_at FROM attendance a"
+        " JOIN event e ON e.id = a.event_id JOIN person p ON p.id = a.person_id"
+        " LEFT JOIN round r ON r.id = p.round_id"
         " WHERE a.person_id = ? AND a.present = 0 AND e.kind = 'training'", (person_id,))
-    return int((await cur.fetchone())[0])
+    return sum(1 for start, opens, closes in rows if opens is None
+               or datetime.fromisoformat(opens) <= datetime.fromisoformat(start)
+               < datetime.fromisoformat(closes))
 
 
 async def member_ids(conn: Connection, event_id: int) -> tuple[int, ...]:

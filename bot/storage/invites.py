@@ -21,6 +21,7 @@ class Invite:
     revoked_at: str | None
     created_at: str
     language: str | None = None  # the language the inviter picked for them
+    round_id: int | None = None  # the round a kwartiermaker joining with it is put in
 
 
 def _invite(row: Row | None) -> Invite | None:
@@ -41,11 +42,13 @@ async def insert(
     expires_at: datetime,
     now: datetime,
     language: str | None = None,
+    round_id: int | None = None,
 ) -> Invite:
     cur = await conn.execute(
-        "INSERT INTO invite (code, role, created_by, max_uses, expires_at, created_at, language)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (code, role, created_by, max_uses, expires_at.isoformat(), now.isoformat(), language),
+        "INSERT INTO invite (code, role, created_by, max_uses, expires_at, created_at, language,"
+        " round_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (code, role, created_by, max_uses, expires_at.isoformat(), now.isoformat(), language,
+         round_id),
     )
     invite = await by_id(conn, cur.lastrowid)
     assert invite is not None

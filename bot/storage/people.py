@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.access import Role
-from bot.storage import outbox
+from bot.storage import consultations, groups, outbox, rounds
 from bot.storage.sqlite import Connection, Row
 
 
@@ -28,6 +28,7 @@ class Person:
     unreachable_at: str | None = None  # set when Telegram says they blocked the bot
     phone: str | None = None
     consent_by: int | None = None  # the kwartiermaker who recorded a verbal consent
+    round_id: int | None = None  # a kwartiermaker's round of the programme
 
 
 def from_row(row: Row | None) -> Person | None:
@@ -144,11 +145,13 @@ async def audience(conn: Connection, audience: str, creator_id: int | None
 
 async def reminded_of(conn: Connection, event_id: int,
                       occurrence_start: str | None = None) -> list[Person]:
-    """Everyone a reminder of this event (or of one date of it) was queued for."""
+    """Everyone a reminder of this event (or of one date of it) or its announcement was queued
+    for: whoever heard of it hears of a change."""
     ref = f"event:{event_id}:{occurrence_start}" if occurrence_start else f"event:{event_id}:%"
     rows = await conn.execute_fetchall(
         "SELECT DISTINCT p.* FROM outbox o JOIN person p ON p.id = o.person_id"
-        " WHERE o.kind = 'reminder' AND o.ref LIKE ?", (ref,))
+        " WHERE (o.kind = 'reminder' AND o.ref LIKE ?)"
+        " OR (o.kind = 'announcement' AND o.ref = ?)", (ref, f"event:{event_id}:new"))
     return [p for p in (from_row(r) for r in rows) if p is not None]
 
 
@@ -209,11 +212,13 @@ async def export_rows(conn: Connection, person_id: int) -> dict[str, Any]:
     referrals = await conn.execute_fetchall(
         "SELECT category, entry_id, note, outcome, created_at FROM referral"
         " WHERE organiser_id = ? ORDER BY id", (person_id,))
-    certificate = await conn.execute_fetchall(
-        "SELECT recorded_at FROM certificate WHERE person_id = ?", (person_id,))
+    stages = await conn.execute_fetchall(
+        "SELECT stage, decided_at, note FROM stage_event WHERE person_id = ?"
+        " ORDER BY decided_at, id", (person_id,))
     events = await conn.execute_fetchall(
         "SELECT kind, title, place, starts_at, ends_at, weekly, audience, cancelled_at"
-        " FROM event WHERE created_by = ? ORDER BY id", (person_id,))
+        " FROM event WHERE created_by = ? AND id NOT IN (SELECT event_id FROM consultation"
+        " WHERE event_id IS NOT NULL) ORDER BY id", (person_id,))  # a talk is its asker's
     sent = await conn.execute_fetchall(
         "SELECT audience, total, created_at FROM broadcast WHERE created_by = ? ORDER BY id",
         (person_id,))
@@ -225,19 +230,22 @@ async def export_rows(conn: Connection, person_id: int) -> dict[str, Any]:
         "table_sessions": [dict(r) for r in sessions],
         "payments": [dict(r) for r in payments],
         "referrals": [dict(r) for r in referrals],
-        "certificate": certificate[0][0] if certificate else None,
+        "stage_history": [dict(r) for r in stages],
         "events_planned": [dict(r) for r in events],
+        "talks_requested": await consultations.export(conn, person_id),
         "broadcasts_sent": [dict(r) for r in sent],
         "logbook": [dict(r) for r in logbook],
         "vouchers": [dict(r) for r in vouchers],
         "series": [dict(r) for r in series],
         "person": None if person is None else {
-            k: v for k, v in person.__dict__.items() if k not in ("id", "invite_id")
+            k: v for k, v in person.__dict__.items() if k not in ("id", "invite_id", "round_id")
         },
+        "round": await rounds.export_row(conn, person.round_id) if person else None,
         "invites_created": [dict(r) for r in invites],
         "people_invited": await circle_size(conn, person_id),
         "needs_and_offers": [dict(r) for r in items],
         "introductions": [dict(r) for r in matches],
+        "group_activities": await groups.export_rows(conn, person_id),
         "meeting_answers": [dict(r) for r in answers],
         "attendance": [dict(r) for r in attendance],
         "actions": [dict(r) for r in audit],
@@ -249,6 +257,7 @@ async def erase(conn: Connection, person: Person) -> None:
     elsewhere go too: messages to others that name or quote them, the chat id of their
     broadcasts' status, replies waiting for their chat, their updates in the inbox, and
     conversation rows keyed by them."""
+    await consultations.erase(conn, person)
     await outbox.blank_about(conn, person.id, broadcasts_of=person.id)
     await conn.execute("UPDATE broadcast SET status_chat_id = NULL, status_message_id = NULL"
                        " WHERE created_by = ?", (person.id,))

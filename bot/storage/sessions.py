@@ -20,6 +20,7 @@ class Series:
     planned: int
     quiet_noticed_at: str | None
     created_at: str
+    cohost_share: int = 0  # percent of the fee for the co-host: 0, 50 or 100
 
 
 @dataclass(frozen=True)
@@ -62,12 +63,42 @@ def _session(row) -> Session:
 
 async def insert_series(conn: Connection, *, organiser_id: int, cohost_id: int | None,
                         title: str, themes: list[str], place: str, planned: int,
-                        now: datetime) -> int:
+                        now: datetime, cohost_share: int = 0) -> int:
     cur = await conn.execute(
-        "INSERT INTO series (organiser_id, cohost_id, title, themes, place, planned, created_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (organiser_id, cohost_id, title, json.dumps(themes), place, planned, now.isoformat()))
+        "INSERT INTO series (organiser_id, cohost_id, title, themes, place, planned, created_at,"
+        " cohost_share) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (organiser_id, cohost_id, title, json.dumps(themes), place, planned, now.isoformat(),
+         cohost_share))
     return cur.lastrowid
+
+
+async def supported_series(conn: Connection, person_id: int) -> list[Series]:
+    """Series whose logs this person may write for its hosts (as their supporter)."""
+    rows = await conn.execute_fetchall(
+        "SELECT s.* FROM series s JOIN series_supporter h ON h.series_id = s.id"
+        " WHERE h.person_id = ? ORDER BY s.id", (person_id,))
+    return [_series(r) for r in rows]
+
+
+async def supporters(conn: Connection, series_id: int) -> list[int]:
+    rows = await conn.execute_fetchall(
+        "SELECT person_id FROM series_supporter WHERE series_id = ? ORDER BY added_at",
+        (series_id,))
+    return [r[0] for r in rows]
+
+
+async def set_supporter(conn: Connection, series_id: int, person_id: int, on: bool,
+                        now: datetime) -> bool:
+    """Adds or removes a supporter; False when nothing changed."""
+    if on:
+        cur = await conn.execute(
+            "INSERT OR IGNORE INTO series_supporter (series_id, person_id, added_at)"
+            " VALUES (?, ?, ?)", (series_id, person_id, now.isoformat()))
+    else:
+        cur = await conn.execute(
+            "DELETE FROM series_supporter WHERE series_id = ? AND person_id = ?",
+            (series_id, person_id))
+    return cur.rowcount > 0
 
 
 async def series_of(conn: Connection, person_id: int) -> list[Series]:
@@ -138,19 +169,22 @@ async def update_session(conn: Connection, session_id: int, fields: dict,
         [*_values(fields), logged_by, now.isoformat(), session_id])
 
 
-async def paid_cents(conn: Connection, series_id: int) -> int:
-    cur = await conn.execute("SELECT coalesce(sum(amount_cents), 0) FROM payment"
-                             " WHERE series_id = ?", (series_id,))
-    return int((await cur.fetchone())[0])
+async def paid_cents(conn: Connection, series_id: int) -> dict[str, int]:
+    """What was paid on a series, per part ('host', 'cohost')."""
+    rows = await conn.execute_fetchall(
+        "SELECT part, sum(amount_cents) FROM payment WHERE series_id = ? GROUP BY part",
+        (series_id,))
+    return {r[0]: int(r[1]) for r in rows}
 
 
 async def insert_payment(conn: Connection, series_id: int, amount_cents: int,
-                         paid_by: int, now: datetime) -> None:
-    await conn.execute("INSERT INTO payment (series_id, amount_cents, paid_by, paid_at)"
-                       " VALUES (?, ?, ?, ?)", (series_id, amount_cents, paid_by, now.isoformat()))
+                         paid_by: int, now: datetime, part: str = "host") -> None:
+    await conn.execute("INSERT INTO payment (series_id, amount_cents, paid_by, paid_at, part)"
+                       " VALUES (?, ?, ?, ?, ?)",
+                       (series_id, amount_cents, paid_by, now.isoformat(), part))
 
 
-# vouchers, logbook, certificates ----------------------------------------------------------------
+# vouchers and logbook --------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Voucher:
     id: int
@@ -164,14 +198,16 @@ class Voucher:
     decided_at: str | None
     paid_at: str | None
     created_at: str
+    round_id: int | None = None  # the round its requester was in (None: no round)
 
 
 async def insert_voucher(conn: Connection, *, organiser_id: int, series_id: int | None,
-                         amount_cents: int, purpose: str, now: datetime) -> int:
+                         amount_cents: int, purpose: str, now: datetime,
+                         round_id: int | None = None) -> int:
     cur = await conn.execute(
-        "INSERT INTO voucher (organiser_id, series_id, amount_cents, purpose, created_at)"
-        " VALUES (?, ?, ?, ?, ?)", (organiser_id, series_id, amount_cents, purpose,
-                                    now.isoformat()))
+        "INSERT INTO voucher (organiser_id, series_id, amount_cents, purpose, created_at,"
+        " round_id) VALUES (?, ?, ?, ?, ?, ?)",
+        (organiser_id, series_id, amount_cents, purpose, now.isoformat(), round_id))
     return cur.lastrowid
 
 
@@ -190,9 +226,19 @@ async def vouchers(conn: Connection, organiser_id: int | None = None) -> list[Vo
     return [Voucher(**dict(r)) for r in rows]
 
 
-async def granted_count(conn: Connection) -> int:
-    cur = await conn.execute("SELECT count(*) FROM voucher WHERE status IN ('approved', 'paid')")
+async def granted_count(conn: Connection, round_id: int | None = None) -> int:
+    """Vouchers approved or paid in a round (``None``: those without a round, one pool)."""
+    cur = await conn.execute("SELECT count(*) FROM voucher WHERE status IN ('approved', 'paid')"
+                             " AND round_id IS ?", (round_id,))
     return int((await cur.fetchone())[0])
+
+
+async def has_voucher(conn: Connection, organiser_id: int, round_id: int | None) -> bool:
+    """A voucher of this kwartiermaker in this round that still counts (not rejected)."""
+    cur = await conn.execute(
+        "SELECT 1 FROM voucher WHERE organiser_id = ? AND round_id IS ? AND status != 'rejected'"
+        " LIMIT 1", (organiser_id, round_id))
+    return await cur.fetchone() is not None
 
 
 async def set_voucher(conn: Connection, voucher_id: int, *, status: str,
@@ -219,16 +265,6 @@ async def logbook(conn: Connection, person_id: int) -> list[dict]:
         "SELECT text, voice_id, voice_seconds, created_at FROM logbook WHERE person_id = ?"
         " ORDER BY id", (person_id,))
     return [dict(r) for r in rows]
-
-
-async def certify(conn: Connection, person_id: int, by: int, now: datetime) -> bool:
-    cur = await conn.execute("INSERT OR IGNORE INTO certificate (person_id, recorded_by,"
-                             " recorded_at) VALUES (?, ?, ?)", (person_id, by, now.isoformat()))
-    return cur.rowcount == 1
-
-
-async def certified(conn: Connection) -> set[int]:
-    return {r[0] for r in await conn.execute_fetchall("SELECT person_id FROM certificate")}
 
 
 async def set_quiet_noticed(conn: Connection, series_id: int, now: datetime) -> None:
