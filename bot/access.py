@@ -50,6 +50,10 @@ class Action(StrEnum):
     SESSIONS = "log"
     SUPPORTER = "supporter"
     SERIES = "series"
+    CORRECT = "correct"
+    EVENTS_LIST = "events"
+    VOUCHERS = "vouchers"
+    CERTIFY = "certify"
     PAYMENTS = "payments"
     VOUCHER = "voucher"
     LOGBOOK = "logbook"
@@ -92,6 +96,10 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.SESSIONS: _ORGANISERS | {Role.TRAINER},  # a trainer logs as a supporter
     Action.SUPPORTER: _ORGANISERS,
     Action.SERIES: _ORGANISERS,
+    Action.CORRECT: _ORGANISERS | {Role.TRAINER},  # as /log: a supporter corrects theirs
+    Action.EVENTS_LIST: _INVITERS,
+    Action.VOUCHERS: _TRAINERS,
+    Action.CERTIFY: _TRAINERS,
     Action.PAYMENTS: _INVITERS,
     Action.VOUCHER: _ORGANISERS,
     Action.LOGBOOK: _ORGANISERS,
@@ -174,11 +182,11 @@ def commands_for(role: str | None) -> list[Action]:
     """The commands shown in Telegram's menu for a role, in menu order."""
     order = [Action.HELP, Action.FIND, Action.SHARE, Action.MINE, Action.AGENDA,
              Action.TALK, Action.TALKS,
-             Action.CIRCLE, Action.MATCHES, Action.REFER, Action.INTAKE, Action.SESSIONS,
-             Action.SUPPORTER,
-             Action.PAYMENTS, Action.VOUCHER, Action.LOGBOOK, Action.PROGRESS, Action.DECIDE,
-             Action.ROUNDS,
-             Action.EVENTS,
+             Action.CIRCLE, Action.MATCHES, Action.REFER, Action.INTAKE, Action.SERIES,
+             Action.SESSIONS, Action.CORRECT, Action.SUPPORTER,
+             Action.PAYMENTS, Action.VOUCHER, Action.VOUCHERS, Action.LOGBOOK, Action.PROGRESS,
+             Action.DECIDE, Action.CERTIFY, Action.ROUNDS,
+             Action.EVENTS, Action.EVENTS_LIST,
              Action.ATTENDANCE, Action.BROADCAST, Action.OVERVIEW, Action.MAPKEEP,
              Action.PROMPTS,
              Action.INVITE, Action.LIST_INVITES, Action.MEMBERS, Action.LANGUAGE, Action.MYDATA,

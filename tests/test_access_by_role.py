@@ -162,3 +162,15 @@ async def test_admin_role_needs_the_admin_id_setting(bot, people):
     await bot.restart()
     replies = await people["admin"].send("/invite")
     assert NOT_FOR_ROLE in replies[-1].text
+
+
+async def test_help_lists_every_command_a_role_has(bot, people):
+    """/help (and the menu, built from the same list) names the commands each role uses,
+    also the ones other screens point to (/series, /correct, /vouchers, /certify, /events)."""
+    organiser = (await people["organiser"].send("/help"))[-1].text
+    for command in ("/series – ", "/log – ", "/correct – ", "/supporter – "):
+        assert command in organiser, command
+    trainer = (await people["trainer"].send("/help"))[-1].text
+    for command in ("/vouchers – ", "/certify – ", "/event – Een bijeenkomst plannen",
+                    "/events – Je bijeenkomsten: verplaatsen, afzeggen"):
+        assert command in trainer, command

@@ -37,6 +37,9 @@ async def test_half_each_shows_and_pays_each_host_their_part(bot, cohort):
     assert asked[-1].text == "Wie krijgt de vergoeding voor de sessies?"
     assert [label for label, _ in asked[-1].buttons][:3] == ["Ik", "Ieder de helft", "Amal"]
     await noor.click("Ieder de helft")
+    await bot.deliver()  # Amal hears she co-hosts it, in Arabic, and how the fee is shared
+    assert "أنشأ Noor السلسلة \"Naaiclub\" وينظّمها معك" in amal.last.text
+    assert "المكافأة مقسومة: النصف لك والنصف لـ Noor." in amal.last.text
     await log(noor)  # one session with a report: € 40
     bot.clock.advance(days=1)
     await amal_logs(bot, amal)  # the co-host logs the next one: € 80 in all
@@ -74,9 +77,9 @@ async def test_a_supporter_logs_for_a_kwartiermaker_and_the_log_says_who_wrote_i
 
     await noor.send("/supporter")
     done = await noor.click("Tessa")
-    assert "Tessa mag nu de verslagen van \"Kookclub\" schrijven" in done[-1].text
+    assert "Tessa mag nu de sessies van \"Kookclub\" vastleggen" in done[-1].text
     await bot.deliver()
-    assert "Noor vraagt je te helpen met de verslagen van \"Kookclub\"" in trainer.last.text
+    assert "Noor vraagt je te helpen de sessies van \"Kookclub\" vast te leggen" in trainer.last.text
 
     await log(trainer, report="Tien buren, we kookten soep.")
     await bot.deliver()
@@ -97,7 +100,7 @@ async def test_a_supporter_logs_for_a_kwartiermaker_and_the_log_says_who_wrote_i
 
     await noor.send("/supporter")
     undone = await noor.click("✅ Tessa")
-    assert "Tessa schrijft de verslagen van \"Kookclub\" niet meer." in undone[-1].text
+    assert "Tessa legt de sessies van \"Kookclub\" niet meer vast." in undone[-1].text
     assert "Nog geen kwartiermaker heeft je gevraagd" in (await trainer.send("/log"))[-1].text
 
 

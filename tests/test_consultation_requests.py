@@ -104,6 +104,13 @@ async def test_an_arabic_resident_asks_the_dutch_trainer_proposes_both_are_remin
     bot.clock.now = datetime(2026, 12, 1, 11, 0, tzinfo=UTC)  # two hours before
     await bot.tick()
     assert len(talk_reminders(lina)) == 2 and len(talk_reminders(trainer)) == 2
+    # She cannot come after all: the trainer she would meet hears it, not her kwartiermaker.
+    reminder = talk_reminders(lina)[-1]
+    await lina.tap(next(d for _, d in reminder.buttons if d.startswith("rv:n:")), reminder)
+    await lina.tap(next(d for _, d in lina.last.buttons if d.endswith(":ill")), lina.last)
+    await bot.deliver()
+    assert trainer.last.text.startswith("Lina kan niet komen")
+    assert not any("kan niet komen" in m.text for m in amal.inbox)
 
 
 async def test_another_time_goes_back_to_the_trainer_and_old_buttons_go_stale(bot, cohort):

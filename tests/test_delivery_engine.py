@@ -19,6 +19,11 @@ async def residents(bot, admin):
     code = await make_invite(organiser, uses=2)
     for user_id in PEOPLE:
         await join(bot.user(user_id, f"R{user_id}"), code)
+    await bot.deliver()  # Noor hears that each joined; then the outbox starts empty
+    assert [m.text for m in organiser.inbox if "doet nu mee via jouw uitnodiging" in m.text] \
+        == [f"👋 R{u} doet nu mee via jouw uitnodiging, als: Bewoner." for u in PEOPLE]
+    async with bot.db.tx() as conn:
+        await conn.execute("DELETE FROM outbox")
     return [bot.user(u) for u in PEOPLE]
 
 

@@ -102,8 +102,7 @@ async def test_a_whole_series_and_its_money(bot, series):
     await noor.click("🛒 Boodschappen")
     await bot.crash_and_restart()
     await noor.send("/help")
-    await noor.send("/log")
-    await noor.click("Ga verder")
+    await noor.send("/log")  # still in it: back at the question, the tick kept
     assert "Boodschappen ×1" in str(noor.last_with_buttons().buttons)
     await noor.click("Volgende")
     await noor.click("Volgende")
@@ -143,6 +142,8 @@ async def test_wrong_dates_and_numbers_keep_what_was_entered(bot, series):
     bot.clock.now = datetime(2026, 11, 29, 10, 0, tzinfo=UTC)
     replies = await noor.send("3-12-2026")
     assert "moet nog komen" in replies[0].text
+    replies = await noor.send("morgen")  # not even tomorrow: a session is logged afterwards
+    assert "moet nog komen" in replies[0].text
     await noor.send("vrijdag")  # the last friday: 27 November
     replies = await noor.send("-3")
     assert "aantal mensen" in replies[0].text
@@ -153,6 +154,8 @@ async def test_wrong_dates_and_numbers_keep_what_was_entered(bot, series):
     await noor.click("🛒 Boodschappen")
     await noor.click("Volgende")
     await noor.click("Volgende")
+    replies = await noor.send("twee")  # letters at the matches: said what is wanted
+    assert replies[0].text == "Tik een getal, of typ er een, zoals 2."
     await noor.click("0")
     await noor.click("Overslaan")
     await noor.click("Verslag later")
@@ -199,7 +202,7 @@ async def test_only_own_series_and_only_for_seven_days(bot, series, admin):
     assert not any("Verslagen van" in m.text for m in replies)
     bot.clock.advance(days=8)
     replies = await noor.send("/correct")
-    assert "Geen verslagen van de afgelopen 7 dagen" in replies[-1].text
+    assert "Geen registraties van de afgelopen 7 dagen" in replies[-1].text
     resident = bot.user(999, "Vi")
     assert "nog niet aangemeld" in (await resident.send("/log"))[-1].text
 

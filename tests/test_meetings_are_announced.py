@@ -41,7 +41,19 @@ async def test_a_meeting_is_announced_in_three_languages_and_answered_from_there
 async def test_a_reminder_already_due_is_folded_into_the_announcement(bot, cohort):
     trainer, noor, _ = cohort
     bot.clock.now = datetime(2026, 12, 4, 13, 27, tzinfo=UTC)  # Friday 14:27 in Amsterdam
-    saved = await plan(trainer, title="Koffie", at="16:00", hours="1 uur")
+    await trainer.send("/event")
+    await trainer.click("Trainingsdag")
+    for answer in ("Koffie", "vrijdag", "16:00"):
+        await trainer.send(answer)
+    await trainer.click("1 uur")
+    await trainer.send("Buurthuis De Kraal")
+    await trainer.click("Alle kwartiermakers")
+    summary = (await trainer.click("Eén keer"))[-1]
+    # The summary says so, instead of a tick for a reminder that would never go out.
+    assert "⏭ De dag ervoor om 10:00: al voorbij. De aankondiging gaat nu." in summary.text
+    assert "⏭ Twee uur van tevoren: al voorbij." in summary.text
+    assert not any("De dag ervoor" in label for label, _ in summary.buttons)
+    saved = await trainer.click("Opslaan")
     assert "Opgeslagen. 2 mensen horen het nu" in saved[-1].text
     # The day before at 10:00 and two hours before (14:00) have both passed: no reminder row,
     # the announcement is what tells them.
@@ -75,7 +87,8 @@ async def test_a_weekly_meeting_is_one_series_in_the_agenda_and_the_calendar(bot
     assert agenda.text.count("Inloopspreekuur") == 1  # one entry, not one per week
     assert "woensdag 2 december 2026" in agenda.text
     assert "🔁 Elke week op woensdag." in agenda.text and "⏸ Niet op 9 december." in agenda.text
-    assert [label for label, _ in agenda.buttons] == ["🗓 Agendabestand 1"]
+    assert [label for label, _ in agenda.buttons] == ["🗓 Agendabestand 1",
+                                                      "💬 Vraag een gesprek aan"]
 
     ics = (await noor.click("Agendabestand 1"))[-1].file_bytes
     assert ics.count(b"BEGIN:VEVENT") == 1
@@ -98,7 +111,8 @@ async def test_who_heard_of_a_meeting_hears_it_is_cancelled_before_any_reminder(
     await plan(trainer)
     await bot.deliver()
     await trainer.send("/events")
-    await trainer.click("Annuleer 1")  # no reminder has gone out yet
+    await trainer.click("Afzeggen 1")  # no reminder has gone out yet
+    await trainer.click("Ja, zeg het af")
     await bot.deliver()
     assert noor.last.text.startswith("Afgelast") and amal.last.text.startswith("أُلغي")
 

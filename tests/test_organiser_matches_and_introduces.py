@@ -153,6 +153,7 @@ async def test_daily_digest_is_one_message(bot, circle):
     noor, *_ = circle
     from bot.services import introductions
 
+    await bot.deliver()  # what was waiting ("Lina joined with your invite")
     before = len(noor.inbox)
     sent = await introductions.send_digests(bot.request())
     await bot.deliver()

@@ -185,6 +185,8 @@ async def test_answers_not_saved_wait_when_something_else_comes_between(bot, cir
     await lina.click("🍲 Koken en eten")
     await lina.click("Volgende")
     await lina.click("Overslaan")  # the summary, not saved yet
+    again = await lina.send("/share")  # still in it: the same screen again, nothing asked
+    assert "Dit wordt bewaard:" in again[-1].text and "1. 🤲 🛒 Boodschappen" in again[-1].text
     await lina.send("/mine")
     await lina.send("/find")
     asked = await lina.send("/share")

@@ -43,6 +43,9 @@ async def test_voucher_from_request_to_paid(bot, cohort):
     await noor.click("Naaiatelier")
     replies = await noor.click("Verstuur")
     assert "Verstuurd" in replies[-1].text
+    await bot.deliver()  # the trainer hears of it without having to look
+    assert trainer.last.text.replace("\xa0", " ") == (
+        "🎟 Noor vraagt een voucher van € 350,50: Stof en naalden\n/vouchers om te beslissen.")
     await trainer.send("/vouchers")
     card = copy.deepcopy(trainer.last_with_buttons())  # the phone keeps showing it
     assert "Noor: € 350,50 – Stof en naalden" in card.text.replace("\xa0", " ")

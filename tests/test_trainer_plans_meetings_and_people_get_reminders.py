@@ -101,7 +101,14 @@ async def test_cancel_announces_and_later_answers_are_refused(bot, cohort):
     await bot.tick()
     reminder = reminders(noor)[-1]
     await trainer.send("/events")
-    await trainer.click("Annuleer 1")
+    asked = await trainer.click("Afzeggen 1")  # a question first, with a way back
+    assert asked[-1].text.startswith('"Wortels (Trainingsdag)" afzeggen voor iedereen?')
+    await trainer.click("Nee, bewaren")
+    assert await bot.rows("SELECT cancelled_at IS NULL FROM event") == [(1,)]
+    await trainer.send("/events")
+    await trainer.click("Afzeggen 1")
+    done = await trainer.click("Ja, zeg het af")
+    assert done[-1].text.startswith("Afgezegd.")
     await bot.deliver()
     assert noor.last.text.startswith("Afgelast")
     assert "العربية" not in amal.last.text and amal.last.text.startswith("أُلغي")

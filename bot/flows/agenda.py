@@ -10,6 +10,7 @@ from bot.access import Action
 from bot.context import BotContext
 from bot.delivery.sending import markup
 from bot.flows.common import remove_keyboard, requires, say
+from bot.flows.consult import help_button
 from bot.services import events, notices
 
 AGENDA_DAYS = 30
@@ -20,7 +21,8 @@ async def agenda(update: Update, context: BotContext) -> None:
     t = context.t
     coming = await events.agenda(context.req, AGENDA_DAYS)
     if not coming:
-        await say(update, context, t.gettext("No meetings planned for you in the coming month."))
+        await say(update, context, t.gettext("No meetings planned for you in the coming month."),
+                  reply_markup=help_button(context))  # "ask for a talk", for those who may
         return
     lines, buttons = [t.gettext("Your coming meetings:")], []
     for number, entry in enumerate(coming[:10], start=1):
@@ -29,7 +31,9 @@ async def agenda(update: Update, context: BotContext) -> None:
         buttons.append([InlineKeyboardButton(
             "🗓 " + t.gettext("Calendar file {number}").format(number=number),
             callback_data=cb.encode(cb.ICS, entry.event.id, notices.stamp(entry.start)))])
-    await say(update, context, "\n".join(lines), reply_markup=InlineKeyboardMarkup(buttons))
+    talk = help_button(context)  # an individual talk can be asked from the agenda too
+    await say(update, context, "\n".join(lines), reply_markup=InlineKeyboardMarkup(
+        buttons + (list(talk.inline_keyboard) if talk else [])))
 
 
 def _occurrence(data: str | None, prefix: str, count: int = 2) -> list[int] | None:

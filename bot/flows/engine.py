@@ -290,13 +290,17 @@ async def _on_entry(flow: Flow, entry: Entry, update: Update, context: BotContex
             await turn.answer()
             await turn.remove_buttons()
         waiting = draft_of(user_data, flow.name)
+        still_in_it = user_data.get(ACTIVE) == flow.name
         _drop_abandoned(user_data, keep=flow.name)
         user_data[ACTIVE] = flow.name
         # A command, or a button that brings nothing of its own (a menu's "Share"), finds
         # the unsaved answers waiting; a button that opens one thing (correct this log) not.
+        # Someone still in the flow just gets its question again; someone who went elsewhere
+        # is asked whether to continue or start again.
         fresh = entry.command or entry.begin is None
         if flow.resume is not None and fresh and _has_answers(waiting):
-            waiting["_resume"] = True
+            if not still_in_it:
+                waiting["_resume"] = True
             await advance(turn)
             return
         drafts(user_data)[flow.name] = {}

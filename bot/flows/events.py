@@ -19,7 +19,7 @@ from bot.context import BotContext
 from bot.flows import ui
 from bot.flows.audience import AUDIENCE_STEPS
 from bot.flows.audience import label as audience_label
-from bot.flows.common import act, refuse, requires, say
+from bot.flows.common import act, refuse, remove_keyboard, requires, say
 from bot.flows.engine import refuse as refuse_in_flow
 from bot.flows.steps import END, NEXT, Choice, Entry, Flow, Outcome, Problem, Step, Turn, screen
 from bot.i18n import N_, Translator
@@ -138,8 +138,11 @@ async def ask_confirm(turn: Turn) -> None:
         lines.append(f"📍 {draft.place}")
     lines += ["👥 " + audience_label(t, turn.req.role, draft.audience),
               "🔔 " + t.gettext("Reminders: tap to switch on or off.")]
+    passed = events.passed_reminders(draft, turn.req.now, turn.req.tz)
+    lines += ["⏭ " + t.gettext("{reminder}: already past. The announcement goes now.").format(
+        reminder=_rule_label(t, r)) for r in passed]
     rows = [[turn.button(ui.tick(r in draft.reminders) + _rule_label(t, r), "rem", r)]
-            for r in REMINDER_RULES]
+            for r in REMINDER_RULES if r not in passed]
     rows.append([turn.button("💾 " + t.gettext("Save and plan"), "save")])
     await turn.say("\n".join(lines), [*rows, turn.cancel_row()])
 
@@ -225,7 +228,7 @@ MOVE = Flow(name="event_move", prefix=P, action=Action.EVENTS, finish=save_move,
 
 
 # /events -------------------------------------------------------------------------------------
-@requires(Action.EVENTS)
+@requires(Action.EVENTS_LIST)
 async def list_managed(update: Update, context: BotContext) -> None:
     t = context.t
     found = await events.managed(context.req)
@@ -234,13 +237,12 @@ async def list_managed(update: Update, context: BotContext) -> None:
         return
     lines, rows = [t.gettext("Planned meetings:")], []
     for number, event in enumerate(found[:10], start=1):
-        lines.append(f"\n{number}. " + notices.describe(t, event, event.starts_at, event.ends_at))
-        if event.weekly:
-            lines.append("   🔁 " + t.gettext("Every week"))
+        lines.append(f"\n{number}. " + notices.describe_series(t, event, event.starts_at,
+                                                              event.ends_at))
         rows.append([ui.button(P, t.gettext("Move {number}").format(number=number), "mv",
                                event.id),
-                     ui.button(P, t.gettext("Cancel {number}").format(number=number), "cx",
-                               event.id)])
+                     ui.button(P, "🗑 " + t.gettext("Call off {number}").format(number=number),
+                               "cx", event.id)])
         if event.weekly:
             rows.append([ui.button(P, t.gettext("Skip a date of {number}").format(number=number),
                                    "sk", event.id)])
@@ -249,11 +251,34 @@ async def list_managed(update: Update, context: BotContext) -> None:
 
 @requires(Action.EVENTS)
 async def cancel_event(update: Update, context: BotContext) -> None:
+    """Calling a meeting off tells everyone: first a question, with a way back."""
+    query, t = update.callback_query, context.t
+    found = {e.id: e for e in await events.managed(context.req)}
+    event = found.get(ui.int_arg(query.data, f"{P}:cx") or 0)
+    if event is None:
+        await refuse(update, context)
+        return
+    await query.answer()
+    await say(update, context, t.gettext(
+        "Call off \"{title}\" for everyone? Everyone who heard of it gets a message.").format(
+        title=notices.heading(t, event.title, event.kind)), reply_markup=InlineKeyboardMarkup([
+            [ui.button(P, "🗑 " + t.gettext("Yes, call it off"), "cxy", event.id)],
+            [ui.button(P, "↩️ " + t.gettext("No, keep it"), "cxn")]]))
+
+
+@requires(Action.EVENTS)
+async def cancel_confirmed(update: Update, context: BotContext) -> None:
     t = context.t
     await act(update, context, events.cancel(context.req, ui.int_arg(
-        update.callback_query.data, f"{P}:cx")), lambda done: t.gettext(
-        "Cancelled. Everyone who was reminded hears of it.") if done
+        update.callback_query.data, f"{P}:cxy")), lambda done: t.gettext(
+        "Called off. Everyone who heard of it gets a message.") if done
         else t.gettext("This meeting was cancelled."))
+
+
+@requires(Action.EVENTS)
+async def cancel_kept(update: Update, context: BotContext) -> None:
+    await update.callback_query.answer(context.t.gettext("Nothing changed."))
+    await remove_keyboard(update)
 
 
 @requires(Action.EVENTS)
@@ -284,5 +309,6 @@ async def skip_date(update: Update, context: BotContext) -> None:
 
 
 def handlers() -> list:
-    return [CommandHandler("events", list_managed), ui.tap(P, "cx", cancel_event),
+    return [CommandHandler("events", list_managed), ui.tap(P, "cxy", cancel_confirmed),
+            ui.tap(P, "cxn", cancel_kept), ui.tap(P, "cx", cancel_event),
             ui.tap(P, "skd", skip_date), ui.tap(P, "sk", skip_pick)]

@@ -117,7 +117,7 @@ def _labels(t: Translator, found: list[Progress]) -> list[str]:
             for p in found]
 
 
-@requires(Action.DECIDE)
+@requires(Action.CERTIFY)
 async def certify_list(update: Update, context: BotContext) -> None:
     """/certify, and its page buttons: every active kwartiermaker, a button each."""
     t = context.t

@@ -231,6 +231,13 @@ async def save(turn: Turn, _args: list[str]):
     return END
 
 
+def read_matches(turn: Turn, text: str) -> int:
+    count = ui.number(text)
+    if count is None or not 0 <= count <= 200:
+        raise Problem(turn.t.gettext("Please tap a number, or type one, like 2."))
+    return count
+
+
 # entries -------------------------------------------------------------------------------------
 async def begin(turn: Turn, _args: list[str]) -> bool:
     if not await sessions.loggable_series(turn.req):
@@ -284,7 +291,7 @@ LOG = Flow(
         Step("matches", key="m", question=N_(
             "🤝 How many times did someone agree to help someone else, there at the table?"),
              choices=lambda turn: [Choice(n, str(n)) for n in range(6)], per_row=6,
-             text=lambda turn, text: _matches(text)),
+             text=read_matches),
         Step("remaining", question=N_(
             "Needs that remain, for a provider later? A few words, or skip."),
              text=lambda turn, text: ui.collapse(text, NOTE_MAX), skip=N_("Skip"),
@@ -300,15 +307,8 @@ LOG = Flow(
 )
 
 
-def _matches(text: str) -> int:
-    count = ui.number(text)
-    if count is None or not 0 <= count <= 200:
-        raise Problem()
-    return count
-
-
 # /correct ------------------------------------------------------------------------------------
-@requires(Action.SESSIONS)
+@requires(Action.CORRECT)
 async def correct_list(update: Update, context: BotContext) -> None:
     t = context.t
     found = await sessions.correctable(context.req)

@@ -166,7 +166,7 @@ def _list_page(t: Translator, found: list, number: int
     return shown, rows + pages.nav(shown, P, "vp")
 
 
-@requires(Action.DECIDE)
+@requires(Action.VOUCHERS)
 async def vouchers_list(update: Update, context: BotContext) -> None:
     """/vouchers: a card per voucher while they fit one page, else one list paged in place
     (also what its page buttons show)."""

@@ -61,6 +61,14 @@ class Draft:
     reminders: tuple[str, ...] = DEFAULT_REMINDERS
 
 
+def passed_reminders(draft: Draft, now: datetime, tz: tzinfo) -> tuple[str, ...]:
+    """The reminder rules whose moment has passed already for a meeting held once: they
+    would never go out (the announcement at planning tells the people instead)."""
+    if draft.weekly:
+        return ()  # the next weeks still get them
+    return tuple(r for r in REMINDER_RULES if reminder_time(r, draft.start, tz) <= now)
+
+
 def kinds_for(role: str | None) -> tuple[str, ...]:
     if access.is_trainer(role):
         return (*TRAINER_KINDS, "table_session")
@@ -259,7 +267,11 @@ def _planned(event: Event, tz: tzinfo, skipped: set[date], now: datetime,
 async def _who_hears_absence(conn: Connection, event: Event, person: Person) -> Person | None:
     """Who hears "X cannot come, because …": the organiser of the meeting, except that a
     resident's name and reason go only to their own kwartiermaker (trainers see residents in
-    numbers, never by name)."""
+    numbers, never by name). An individual talk is between two people: the other one hears."""
+    if event.kind == "consultation" and event.audience == "list":
+        others = [p for p in await _members(conn, event) if p.id != person.id]
+        if len(others) == 1:
+            return others[0] if others[0].telegram_id is not None else None
     told = await people.by_id(conn, event.created_by) if event.created_by else None
     if access.is_resident(person.role) and (told is None or told.id != person.invited_by):
         told = await people.by_id(conn, person.invited_by) if person.invited_by else None

@@ -8,10 +8,11 @@ from typing import Any
 
 from bot import access
 from bot.access import Role
-from bot.services import rounds
+from bot.keyboards import role_label
+from bot.services import notices, rounds
 from bot.services.invites import InviteStatus, creator_may_grant, status_of
 from bot.services.request import Request
-from bot.storage import audit, people
+from bot.storage import audit, outbox, people
 from bot.storage import invites as invite_store
 from bot.storage.people import Person  # also for the flows, which do not import storage
 
@@ -78,6 +79,14 @@ async def join(req: Request, visitor: Visitor, *, invite_code: str | None,
         if invite is not None and invite.role == Role.ORGANISER and invite.round_id:
             await rounds.join(conn, person.id, invite.round_id)  # the round the invite named
             person = await people.by_id(conn, person.id)
+        inviter = await people.by_id(conn, invite.created_by) if invite is not None else None
+        if inviter is not None and inviter.active and inviter.telegram_id is not None:
+            t = req.translations.for_language(inviter.language)
+            await outbox.enqueue(  # whoever invited them hears they made it
+                conn, person_id=inviter.id, chat_id=inviter.telegram_id, kind="notice",
+                ref=f"invite:{invite.id}:joined", due_at=now, now=now, about=[person.id],
+                payload=notices.invitee_joined(t, person.display_name,
+                                               role_label(t, person.role)))
         await audit.record(conn, now=now, actor_id=person.id, action="person.join",
                            subject=None if invite is None else f"invite:{invite.id}")
     return person

@@ -239,6 +239,31 @@ def voucher_decided(t: Translator, voucher, status: str, reason: str | None) -> 
     return text_payload(text)
 
 
+def voucher_requested(t: Translator, name: str, amount_cents: int,
+                      purpose: str) -> dict[str, Any]:
+    """For the trainers: a kwartiermaker asked for a voucher; /vouchers decides it."""
+    return text_payload("🎟 " + t.gettext(
+        "{name} asks for a voucher of {amount}: {purpose}\n/vouchers to decide.").format(
+        name=name, amount=t.format_money(amount_cents / 100), purpose=purpose))
+
+
+def cohost_told(t: Translator, host: str, title: str, fee_to_you: str) -> dict[str, Any]:
+    """For the co-host of a new series: that they are one, and who gets the fee."""
+    return text_payload("🤝 " + t.gettext(
+        "{name} set up the series \"{title}\" and hosts it with you. After each session, "
+        "either of you can log it with /log.").format(name=host, title=title) + "\n"
+        + {"me": t.gettext("The fee goes to {name}."),
+           "half": t.gettext("The fee is shared half and half with {name}."),
+           "partner": t.gettext("The fee is yours. You host it with {name}.")}[fee_to_you]
+        .format(name=host))
+
+
+def invitee_joined(t: Translator, name: str, role: str) -> dict[str, Any]:
+    """For whoever made the invite: the person they invited has joined."""
+    return text_payload("👋 " + t.gettext("{name} joined with your invite, as: {role}.").format(
+        name=name, role=role))
+
+
 def quiet_series(t: Translator, organiser: str, title: str, days: int) -> dict[str, Any]:
     return text_payload(t.ngettext(
         "⏸ No session logged for {days} day in the series \"{title}\" of {organiser}.",

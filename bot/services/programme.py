@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from bot import access
 from bot.access import Role
-from bot.services import progression
+from bot.services import notices, progression
 from bot.services.request import Request
 from bot.services.sessions import _money, fees
 from bot.storage import audit, outbox, people
@@ -62,6 +62,14 @@ async def request_voucher(req: Request, *, amount_cents: int, purpose: str,
                                                 series_id=series_id, amount_cents=amount_cents,
                                                 purpose=purpose[:PURPOSE_MAX], now=now,
                                                 round_id=round_id)
+        for trainer in await people.trainers(conn):  # they decide it: they hear of it
+            if access.is_trainer(access.effective_role(trainer, req.settings.admin_ids)):
+                await outbox.enqueue(
+                    conn, person_id=trainer.id, chat_id=trainer.telegram_id, kind="notice",
+                    ref=f"voucher:{voucher_id}:asked", due_at=now, now=now,
+                    about=[organiser.id], payload=notices.voucher_requested(
+                        req.translations.for_language(trainer.language),
+                        organiser.display_name, amount_cents, purpose[:PURPOSE_MAX]))
         await audit.record(conn, now=now, actor_id=organiser.id, action="voucher.request",
                            subject=f"voucher:{voucher_id}")
     return voucher_id

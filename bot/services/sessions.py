@@ -12,9 +12,9 @@ from datetime import date, datetime, timedelta
 from bot import access
 from bot.access import Role
 from bot.config import Settings
-from bot.services import supporters
+from bot.services import notices, supporters
 from bot.services.request import Request
-from bot.storage import audit, people
+from bot.storage import audit, outbox, people
 from bot.storage import sessions as store
 from bot.storage.people import Person
 from bot.storage.sessions import Series, Session
@@ -106,7 +106,8 @@ def earned(with_report: int, fees: Fees) -> int:
 
 
 def date_problem(day: date, today: date) -> str | None:
-    if day > today + timedelta(days=1):
+    """A session is logged after it was held: not tomorrow, not more than a year ago."""
+    if day > today:
         return "future"
     if day < today - timedelta(days=365):
         return "too_old"
@@ -137,6 +138,14 @@ async def create_series(req: Request, draft: SeriesDraft) -> int:
             conn, organiser_id=organiser.id, cohost_id=draft.cohost_id,
             title=draft.title[:TITLE_MAX], themes=draft.themes, place=draft.place[:TITLE_MAX],
             planned=draft.planned, now=now, cohost_share=share)
+        if draft.cohost_id is not None and cohost.telegram_id is not None:  # told they are one
+            series = await store.series_by_id(conn, series_id)
+            await outbox.enqueue(
+                conn, person_id=cohost.id, chat_id=cohost.telegram_id, kind="notice",
+                ref=f"series:{series_id}:cohost", due_at=now, now=now, about=[organiser.id],
+                payload=notices.cohost_told(req.translations.for_language(cohost.language),
+                                            organiser.display_name, series.title,
+                                            fee_to(series, organiser.id)))
         await audit.record(conn, now=now, actor_id=organiser.id, action="series.create",
                            subject=f"series:{series_id}")
     return series_id

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from bot.access import Role
 from bot.storage import outbox, people
 from bot.storage.sqlite import Connection, Row
 
@@ -118,16 +117,7 @@ async def talk_event_ids(conn: Connection) -> set[int]:
 
 
 async def trainers(conn: Connection) -> list[Person]:
-    """Reachable trainers; when there are none, reachable admins (a request never goes
-    nowhere). Admin rights are checked by the caller against the settings."""
-    for role in (Role.TRAINER, Role.ADMIN):
-        rows = await conn.execute_fetchall(
-            "SELECT * FROM person WHERE role = ? AND active = 1 AND unreachable_at IS NULL"
-            " AND telegram_id IS NOT NULL ORDER BY id", (role,))
-        found = [p for p in map(people.from_row, rows) if p is not None]
-        if found:
-            return found
-    return []
+    return await people.trainers(conn)
 
 
 async def export(conn: Connection, person_id: int) -> list[dict[str, Any]]:

@@ -143,6 +143,19 @@ async def audience(conn: Connection, audience: str, creator_id: int | None
     return [p for p in (from_row(r) for r in rows) if p is not None]
 
 
+async def trainers(conn: Connection) -> list[Person]:
+    """Reachable trainers; when there are none, reachable admins (a request never goes
+    nowhere). Admin rights are checked by the caller against the settings."""
+    for role in (Role.TRAINER, Role.ADMIN):
+        rows = await conn.execute_fetchall(
+            "SELECT * FROM person WHERE role = ? AND active = 1 AND unreachable_at IS NULL"
+            " AND telegram_id IS NOT NULL ORDER BY id", (role,))
+        found = [p for p in map(from_row, rows) if p is not None]
+        if found:
+            return found
+    return []
+
+
 async def reminded_of(conn: Connection, event_id: int,
                       occurrence_start: str | None = None) -> list[Person]:
     """Everyone a reminder of this event (or of one date of it) or its announcement was queued
