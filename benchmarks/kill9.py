@@ -70,6 +70,13 @@ def bot_env(api: BotApiEmulator, data_dir: Path, **extra: str) -> dict[str, str]
     return env
 
 
+def pace_env(send_rate: float) -> dict[str, str]:
+    """The send budget: by default lifted, like the emulator, which answers everything (this
+    campaign is about crashes; ``fair_share.py`` is about pacing); ``--send-rate 25`` runs it
+    at the production pace."""
+    return {"SAMEN_SEND_RATE": f"{send_rate:g}", "SAMEN_SEND_RATE_UNCHECKED": "1"}
+
+
 class BotProcess:
     """``python -m bot run`` in ``bot_dir``; stdout and stderr of every start go to one log."""
 
@@ -615,6 +622,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--users", type=int, default=40, help="residents (default 40)")
     parser.add_argument("--kills", type=int, default=50, help="SIGKILLs (default 50)")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--send-rate", type=float, default=1000,
+                        help="SAMEN_SEND_RATE (default 1000: unpaced; 25 is production's)")
     parser.add_argument("--up", type=float, nargs=2, default=(0.5, 4.0), metavar=("MIN", "MAX"),
                         help="seconds the bot runs between a restart and the next kill")
     parser.add_argument("--bot-dir", type=Path, default=ROOT,
@@ -625,7 +634,7 @@ def main(argv: list[str] | None = None) -> None:
     print("kill -9 campaign: samenbot run as a subprocess against a Bot API emulator over HTTP")
     print(f"  {args.users} residents doing rounds of /share, {args.kills} SIGKILLs "
           f"({args.up[0]}-{args.up[1]} s after each restart, restarted within 1 s), then SIGTERM;"
-          f" bot from {args.bot_dir}")
+          f" bot from {args.bot_dir}; SAMEN_SEND_RATE {args.send_rate:g}")
     began = time.monotonic()
     holder = None
     if args.data_dir is None:
@@ -648,7 +657,8 @@ def run(args: argparse.Namespace, data_dir: Path, began: float) -> None:
     db = Database(data_dir / "samenbot.sqlite3")
     log = data_dir / "bot-output.log"
     with BotApiEmulator(TOKEN, seed=args.seed) as api:
-        bot = BotProcess(args.bot_dir, bot_env(api, data_dir, SAMEN_ADMIN_IDS=str(ADMIN)), log)
+        bot = BotProcess(args.bot_dir, bot_env(api, data_dir, SAMEN_ADMIN_IDS=str(ADMIN),
+                                                **pace_env(args.send_rate)), log)
         stop_watchdog = threading.Event()
         bot.start()
         threading.Thread(target=watchdog, args=(bot, stop_watchdog), daemon=True).start()

@@ -11,6 +11,7 @@ from bot.services.calendar import (
     Recurrence,
     occurrences,
     parse_date,
+    parse_past_date,
     parse_time,
     reminder_time,
 )
@@ -77,3 +78,14 @@ def test_typed_dates(text, expected):
 ])
 def test_typed_times(text, expected):
     assert parse_time(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("vrijdag", date(2026, 11, 27)),  # the last friday
+    ("3-11", date(2026, 11, 3)),
+    ("12-3", date(2026, 3, 12)),  # the last 12 March
+    ("5-12", date(2026, 12, 5)),  # in the coming week: kept, so the log refuses it
+    ("morgen", date(2026, 12, 2)),  # kept, so the log refuses it
+])
+def test_dates_typed_for_a_log_look_back_but_never_move_a_typed_day(text, expected):
+    assert parse_past_date(text, date(2026, 12, 1)) == expected

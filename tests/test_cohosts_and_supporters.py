@@ -79,7 +79,8 @@ async def test_a_supporter_logs_for_a_kwartiermaker_and_the_log_says_who_wrote_i
     done = await noor.click("Tessa")
     assert "Tessa mag nu de sessies van \"Kookclub\" vastleggen" in done[-1].text
     await bot.deliver()
-    assert "Noor vraagt je te helpen de sessies van \"Kookclub\" vast te leggen" in trainer.last.text
+    assert "Noor vraagt je te helpen de sessies van \"Kookclub\" vast te leggen" in \
+        trainer.last.text
 
     await log(trainer, report="Tien buren, we kookten soep.")
     await bot.deliver()

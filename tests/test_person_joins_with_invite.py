@@ -151,3 +151,19 @@ def _ids(row: tuple) -> set:
             values.update(int(p) for p in value.replace("[", " ").replace("]", " ")
                           .replace(",", " ").split() if p.lstrip("-").isdigit())
     return values
+
+
+async def test_the_consent_text_says_what_is_true_for_the_role(bot, organiser, admin):
+    """A resident is told trainers see only numbers; a kwartiermaker, that trainers see their
+    name, sessions and money (they do: /table, /certify, /payments)."""
+    resident = bot.user(RESIDENT_ID, "Lina")
+    await resident.send(f"/start {await make_invite(organiser)}")
+    consent = (await resident.click("Nederlands"))[-1].text
+    assert "zien alleen aantallen, niet je naam" in consent
+    trainer = bot.user(150, "Tessa")
+    await join(trainer, await make_invite(admin, "Trainer"))
+    kwartiermaker = bot.user(201, "Amal")
+    await kwartiermaker.send(f"/start {await make_invite(trainer)}")
+    consent = (await kwartiermaker.click("Nederlands"))[-1].text
+    assert "de trainers zien je naam, je sessies en je vergoedingen" in consent
+    assert "alleen aantallen" not in consent

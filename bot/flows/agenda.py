@@ -101,8 +101,8 @@ async def coming_no(update: Update, context: BotContext) -> None:
     if found is None:
         return
     args, _event, occurrence = found
-    await say(update, context, context.t.gettext("What keeps you away? Your answer goes to "
-                                                 "the organiser."),
+    await say(update, context, context.t.gettext("What keeps you away? We pass your answer "
+                                                 "on."),
               reply_markup=markup(notices.reason_buttons(context.t, args[0], occurrence.start)))
 
 

@@ -168,7 +168,7 @@ async def save(turn: Turn, _args: list[str]) -> Outcome:
                        reached).format(count=reached) if reached
             else t.gettext("Saved. Nobody else is in this group yet."))
     await turn.say(told + " " + t.gettext("Reminders go out by themselves.") + "\n\n"
-                   + notices.describe(t, event, event.starts_at, event.ends_at))
+                   + notices.describe_series(t, event, event.starts_at, event.ends_at))
     return END
 
 
@@ -303,8 +303,8 @@ async def skip_date(update: Update, context: BotContext) -> None:
     t = context.t
     await act(update, context, events.skip(
         context.req, args[0], datetime.fromtimestamp(args[1], tz=context.req.now.tzinfo)),
-        lambda done: t.gettext("Done: that date is left out. Everyone who was reminded of it "
-                               "hears of it.") if done
+        lambda done: t.gettext("Done: that date is left out. Everyone who heard of the "
+                               "meeting gets a message.") if done
         else t.gettext("That date was already left out."))
 
 

@@ -40,12 +40,17 @@ def claim_problem(t: Translator, reason: str) -> str:
     }[reason]
 
 
-def consent_text(t: Translator) -> str:
-    """The plain-language consent text (HTML), also read out during a phone intake."""
+def consent_text(t: Translator, staff: bool = False) -> str:
+    """The plain-language consent text (HTML), also read out during a phone intake. For
+    those who join as kwartiermaker or trainer it says what is true for them: the trainers
+    see their name, sessions and money."""
     return "\n\n".join([
         "<b>" + t.gettext("Before we start") + "</b>",
         t.gettext("What we keep: your first name and your language. Telegram also gives us "
                   "a number for you. Later we keep only the answers you choose to give."),
+        t.gettext("Who sees it: the trainers see your name, your sessions and your fees. "
+                  "Residents see your first name when you invite them.")
+        if staff else
         t.gettext("Who sees it: the person who invited you. The trainers of the programme see "
                   "only numbers, not your name. Other residents see your answers only if you "
                   "say yes."),
@@ -84,6 +89,7 @@ async def begin(turn: Turn, args: list[str]) -> bool:
         return False
     turn.draft["code"] = code
     turn.draft["inviter"] = result.inviter
+    turn.draft["staff"] = result.invite.role != Role.RESIDENT
     if result.invite.language:  # the inviter picked it for them: one question fewer
         chosen(turn, result.invite.language)
     return True
@@ -150,7 +156,7 @@ def chosen(turn: Turn, language: str) -> None:
 
 async def ask_consent(turn: Turn) -> None:
     t, inviter = turn.t, turn.draft.get("inviter")
-    text = consent_text(t)
+    text = consent_text(t, staff=bool(turn.draft.get("staff") or turn.draft.get("founder")))
     if inviter:
         text = t.gettext("{name} invites you to take part.").format(name=escape(inviter)) \
             + "\n\n" + text

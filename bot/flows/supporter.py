@@ -36,7 +36,7 @@ async def finish(turn: Turn) -> object:
         await turn.say(t.gettext("That person cannot write logs for you."))
         return END
     await turn.say((t.gettext("{name} may now write the logs of \"{title}\". They get a "
-                              "message. The fee stays yours.") if on
+                              "message. Who gets the fee does not change.") if on
                     else t.gettext("{name} no longer writes the logs of \"{title}\".")
                     ).format(name=person.display_name, title=series.title))
     return END

@@ -156,12 +156,15 @@ _YEAR = re.compile(r"\d{4}|\d{1,2}\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{2}")
 
 def parse_past_date(text: str, today: date) -> date | None:
     """A typed date that looks back, as a session log does: "friday" is the last friday,
-    "12-3" without a year the last 12 March. Tomorrow stays tomorrow (to be refused)."""
+    "12-3" without a year the last 12 March (unless that is in the coming week: then it
+    stays, to be refused). Tomorrow stays tomorrow (to be refused)."""
     day = parse_date(text, today)
     if day is None or day <= today + timedelta(days=1) or _YEAR.search(text):
         return day
     if day - today < timedelta(days=7):
-        return day - timedelta(days=7)
+        # "friday" is the last friday; "5-12" typed on 1 December stays 5 December, to be
+        # refused as still to come, not quietly read as another day.
+        return day if any(ch.isdigit() for ch in text) else day - timedelta(days=7)
     try:
         return day.replace(year=day.year - 1)
     except ValueError:  # 29 February
