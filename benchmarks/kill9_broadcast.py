@@ -108,12 +108,22 @@ def start_broadcast(trainer: Person, db: Database, text: str) -> tuple[int, int]
     return found  # type: ignore[return-value]
 
 
+BIDI_CONTROLS = set("\u200e\u200f\u2066\u2067\u2068\u2069\u202a\u202b\u202c\u202d\u202e")
+
+
 class Broadcast:
     def __init__(self, api: BotApiEmulator, db: Database, text: str, broadcast_id: int) -> None:
         self.api, self.db, self.text, self.id = api, db, text, broadcast_id
 
     def copies(self) -> Counter[int]:
-        return self.api.count_messages(lambda m: m.text == self.text)
+        # A copy carries a header that says who sends it ("📣 Van Tessa (Trainer):"), then the
+        # trainer's text.
+        # trainer's text (for a right-to-left reader with its Latin runs isolated).
+        def plain(text: str) -> str:
+            return "".join(ch for ch in text if ch not in BIDI_CONTROLS)
+
+        return self.api.count_messages(lambda m: plain(m.text).endswith("\n" + self.text)
+                                       or plain(m.text) == self.text)
 
     def outbox(self) -> dict[str, int]:
         return dict(self.db.rows("SELECT status, count(*) FROM outbox GROUP BY status"))
