@@ -46,6 +46,8 @@ async def test_reminders_in_each_language_and_answers(bot, cohort):
     await bot.deliver()
     notice = trainer.last.text
     assert notice.startswith("Amal kan niet komen: Afspraak met het UWV of de sociale dienst.")
+    listed = (await trainer.send("/events"))[-1].text  # the planner sees the count
+    assert "🙋 Antwoorden voor 4 december: ✅ 1 · ❌ 1 · 👥 2" in listed
 
     bot.clock.now = datetime(2026, 12, 4, 7, 0, tzinfo=UTC)  # two hours before, 08:00 local
     assert await bot.tick() == 1  # Amal said she cannot come: no second reminder for her
@@ -100,7 +102,8 @@ async def test_cancel_announces_and_later_answers_are_refused(bot, cohort):
     bot.clock.now = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
     await bot.tick()
     reminder = reminders(noor)[-1]
-    await trainer.send("/events")
+    listed = (await trainer.send("/events"))[-1].text  # the answers so far, in numbers
+    assert "🙋 Antwoorden voor 4 december: ✅ 0 · ❌ 0 · 👥 2" in listed
     asked = await trainer.click("Afzeggen 1")  # a question first, with a way back
     assert asked[-1].text.startswith('"Wortels (Trainingsdag)" afzeggen voor iedereen?')
     await trainer.click("Nee, bewaren")

@@ -239,6 +239,10 @@ async def list_managed(update: Update, context: BotContext) -> None:
     for number, event in enumerate(found[:10], start=1):
         lines.append(f"\n{number}. " + notices.describe_series(t, event, event.starts_at,
                                                               event.ends_at))
+        told = await events.answers(context.req, event)
+        lines.append("🙋 " + t.gettext("Answers for {date}:").format(
+            date=t.format_date(told.start.astimezone(t.tz), "d MMMM"))
+            + f" ✅ {told.yes} · ❌ {told.no} · 👥 {told.invited}")
         rows.append([ui.button(P, t.gettext("Move {number}").format(number=number), "mv",
                                event.id),
                      ui.button(P, "🗑 " + t.gettext("Call off {number}").format(number=number),

@@ -424,6 +424,27 @@ async def calendar_file(req: Request, event: Event, occurrence: Occurrence,
     return ics_for_series(event, tz=req.tz, skipped=skipped, now=req.now, summary=summary)
 
 
+@dataclass(frozen=True)
+class Answers:
+    """Who answered for a meeting's next date, in numbers (a trainer sees residents only as
+    numbers): said they come, said they cannot, and how many it is for."""
+
+    start: datetime
+    yes: int
+    no: int
+    invited: int
+
+
+async def answers(req: Request, event: Event) -> Answers:
+    if not _may_manage(req.me, req.role, event):
+        raise access.AccessDenied("not your event")
+    async with req.db.read() as conn:
+        start = _next_start(event, req.tz, await store.skipped_dates(conn, event.id), req.now)
+        counts = await store.answer_counts(conn, event.id, start.isoformat())
+        invited = sum(1 for p in await _members(conn, event) if p.id != event.created_by)
+    return Answers(start, counts.get("yes", 0), counts.get("no", 0), invited)
+
+
 async def managed(req: Request) -> list[Event]:
     async with req.db.read() as conn:
         return [e for e in await store.active(conn) if _may_manage(req.me, req.role, e)]

@@ -156,6 +156,15 @@ async def claim_notice(conn: Connection, event_id: int, occurrence_start: str,
     return cur.rowcount == 1
 
 
+async def answer_counts(conn: Connection, event_id: int, occurrence_start: str
+                        ) -> dict[str, int]:
+    """How many said yes and no to one date of a meeting."""
+    rows = await conn.execute_fetchall(
+        "SELECT answer, count(*) FROM rsvp WHERE event_id = ? AND occurrence_start = ?"
+        " GROUP BY answer", (event_id, occurrence_start))
+    return {r[0]: r[1] for r in rows}
+
+
 async def declined(conn: Connection, event_id: int, occurrence_start: str) -> set[int]:
     rows = await conn.execute_fetchall(
         "SELECT person_id FROM rsvp WHERE event_id = ? AND occurrence_start = ? AND answer = 'no'",
