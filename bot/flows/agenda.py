@@ -11,6 +11,7 @@ from bot.context import BotContext
 from bot.delivery.sending import markup
 from bot.flows.common import remove_keyboard, requires, say
 from bot.flows.consult import help_button
+from bot.services import agenda as agenda_service
 from bot.services import events, notices
 
 AGENDA_DAYS = 30
@@ -19,7 +20,7 @@ AGENDA_DAYS = 30
 @requires(Action.AGENDA)
 async def agenda(update: Update, context: BotContext) -> None:
     t = context.t
-    coming = await events.agenda(context.req, AGENDA_DAYS)
+    coming = await agenda_service.agenda(context.req, AGENDA_DAYS)
     if not coming:
         await say(update, context, t.gettext("No meetings planned for you in the coming month."),
                   reply_markup=help_button(context))  # "ask for a talk", for those who may
@@ -134,7 +135,7 @@ async def calendar_file(update: Update, context: BotContext) -> None:
     summary = notices.heading(t, event.title, event.kind)
     await context.bot.send_document(
         update.effective_chat.id,
-        await events.calendar_file(context.req, event, occurrence, summary),
+        await agenda_service.calendar_file(context.req, event, occurrence, summary),
         filename="samenbot.ics",
         caption=t.gettext("Open this file to add the meeting to your phone's calendar."))
 

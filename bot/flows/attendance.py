@@ -14,14 +14,14 @@ from bot.flows import ui
 from bot.flows.pickers import multi_pick
 from bot.flows.steps import END, NEXT, Choice, Entry, Flow, Outcome, Step, Turn
 from bot.i18n import N_
-from bot.services import events, notices
+from bot.services import attendance, notices
 
 P = "at"
 MAX_PEOPLE = 60
 
 
 async def begin(turn: Turn, _args: list[str]) -> bool:
-    if not await events.past_occurrences(turn.req):
+    if not await attendance.past_occurrences(turn.req):
         await turn.say(turn.t.gettext("No meetings in the last two weeks."))
         return False
     return True
@@ -29,7 +29,7 @@ async def begin(turn: Turn, _args: list[str]) -> bool:
 
 async def ask_meeting(turn: Turn) -> None:
     t = turn.t
-    past = await events.past_occurrences(turn.req)
+    past = await attendance.past_occurrences(turn.req)
     rows = [[turn.button(f"{event.title or notices.kind_label(t, event.kind)} · "
                          f"{t.format_datetime(start)}", "pick", event.id,
                          notices.stamp(start))] for event, start in past[:8]]
@@ -40,8 +40,8 @@ async def picked(turn: Turn, args: list[str]) -> Outcome:
     if len(args) != 2 or not all(ui.arg_id([a]) for a in args):
         return NEXT
     event_id, start = int(args[0]), datetime.fromtimestamp(int(args[1]), tz=UTC)
-    event, members, marks = await events.attendance_sheet(turn.req, event_id, start)
-    declined = await events.declined(turn.req, event.id, start)
+    event, members, marks = await attendance.attendance_sheet(turn.req, event_id, start)
+    declined = await attendance.declined(turn.req, event.id, start)
     members = members[:MAX_PEOPLE]
     d = turn.draft
     d.update(event=event.id, occ=int(args[1]), people=[p.id for p in members])
@@ -54,7 +54,7 @@ async def sheet(turn: Turn) -> list[Choice]:
     """The people of the meeting, by name from the database: the draft keeps only ids, so an
     erased person's name stays in nobody's draft."""
     d = turn.draft
-    _, members, _ = await events.attendance_sheet(
+    _, members, _ = await attendance.attendance_sheet(
         turn.req, d["event"], datetime.fromtimestamp(d["occ"], tz=UTC))
     return [Choice(p.id, p.display_name) for p in members if p.id in d["people"]]
 
@@ -62,7 +62,7 @@ async def sheet(turn: Turn) -> list[Choice]:
 async def save(turn: Turn) -> Outcome:
     d, t = turn.draft, turn.t
     present = {pid: pid in d["present"] for pid in d["people"]}
-    reached = await events.record_attendance(
+    reached = await attendance.record_attendance(
         turn.req, d["event"], datetime.fromtimestamp(d["occ"], tz=UTC), present)
     here = sum(present.values())
     lines = [t.gettext("Saved: {present} there, {absent} not there.").format(

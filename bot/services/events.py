@@ -21,7 +21,6 @@ from bot.services.calendar import (
     occurrences,
     reminder_time,
 )
-from bot.services.ics import ics_for, ics_for_series
 from bot.services.request import Request
 from bot.storage import audit, outbox, people
 from bot.storage import events as store
@@ -84,7 +83,7 @@ def check_draft(role: str | None, draft: Draft) -> None:
         raise ValueError("bad reminders or times")
 
 
-async def _members(conn: Connection, event: Event) -> list[Person]:
+async def members_of(conn: Connection, event: Event) -> list[Person]:
     audience = Audience(event.audience, event.audience_ref,
                         await store.member_ids(conn, event.id))
     return await audiences._members(conn, audience, event.created_by)
@@ -116,7 +115,7 @@ async def _announce_new(conn: Connection, req: Request, event: Event) -> None:
     of its first date. A reminder whose moment had passed was never planned: this is it."""
     first = _next_start(event, req.tz, set(), req.now)
     end = first + (event.ends_at - event.starts_at)
-    for person in await _members(conn, event):
+    for person in await members_of(conn, event):
         if person.id == event.created_by:
             continue
         t = req.translations.for_language(person.language)
@@ -138,14 +137,14 @@ async def reached(req: Request, event_id: int) -> int:
 
 async def _plan_event(conn: Connection, event: Event, now: datetime, tz: tzinfo) -> None:
     skipped = await store.skipped_dates(conn, event.id)
-    for occ in _occurrences(event, tz, skipped, now, now + timedelta(days=PLAN_DAYS)):
+    for occ in occurrences_of(event, tz, skipped, now, now + timedelta(days=PLAN_DAYS)):
         for rule in event.reminders:
             at = reminder_time(rule, occ.start, tz)
             if at > now:  # a reminder whose moment passed before planning is not sent
                 await store.plan_reminder(conn, event.id, occ.start, at)
 
 
-def _occurrences(event: Event, tz: tzinfo, skipped: set[date], start: datetime, end: datetime):
+def occurrences_of(event: Event, tz: tzinfo, skipped: set[date], start: datetime, end: datetime):
     recurrence = Recurrence(event.starts_at, event.ends_at, weekly=event.weekly,
                             until=event.repeat_until, skipped=skipped)
     return occurrences(recurrence, tz=tz, window_start=start, window_end=end)
@@ -180,7 +179,7 @@ async def send_due(req: Request) -> int:
             end = start + (event.ends_at - event.starts_at)
             declined = await store.declined(conn, event_id, occurrence)
             spoken = await prompt_store.all_voices(conn)
-            for person in await _members(conn, event):
+            for person in await members_of(conn, event):
                 if person.id in declined:
                     continue
                 t = req.translations.for_language(person.language)
@@ -197,7 +196,7 @@ async def _event_for(conn: Connection, person: Person, event_id: int) -> Event:
     event = await store.by_id(conn, event_id)
     if event is None:
         raise NotInAudience("no such event")
-    members = {p.id for p in await _members(conn, event)}
+    members = {p.id for p in await members_of(conn, event)}
     if person.id not in members and person.id != event.created_by:
         raise NotInAudience("not invited to this event")
     return event
@@ -256,7 +255,7 @@ def _planned(event: Event, tz: tzinfo, skipped: set[date], now: datetime,
     if not since.timestamp() < stamp <= (now + MAX_AHEAD).timestamp():
         raise NotPlanned()  # over, or absurdly far (a forged number)
     start = datetime.fromtimestamp(stamp, tz=UTC)
-    found = _occurrences(event, tz, skipped, since, start + timedelta(seconds=1))
+    found = occurrences_of(event, tz, skipped, since, start + timedelta(seconds=1))
     if not found or notices.stamp(found[-1].start) != stamp:
         raise NotPlanned()
     if found[-1].start >= now + timedelta(days=PLAN_DAYS) and len(found) > 1:
@@ -269,7 +268,7 @@ async def _who_hears_absence(conn: Connection, event: Event, person: Person) -> 
     resident's name and reason go only to their own kwartiermaker (trainers see residents in
     numbers, never by name). An individual talk is between two people: the other one hears."""
     if event.kind == "consultation" and event.audience == "list":
-        others = [p for p in await _members(conn, event) if p.id != person.id]
+        others = [p for p in await members_of(conn, event) if p.id != person.id]
         if len(others) == 1:
             return others[0] if others[0].telegram_id is not None else None
     told = await people.by_id(conn, event.created_by) if event.created_by else None
@@ -278,7 +277,7 @@ async def _who_hears_absence(conn: Connection, event: Event, person: Person) -> 
     return told if told is not None and told.telegram_id is not None else None
 
 
-def _may_manage(person: Person, role: str | None, event: Event) -> bool:
+def may_manage(person: Person, role: str | None, event: Event) -> bool:
     return event.created_by == person.id or (access.is_trainer(role) and event.kind != (
         "table_session"))
 
@@ -287,7 +286,7 @@ async def _managed_event(conn: Connection, person: Person, role: str | None,
                          event_id: int) -> Event:
     """The event, if this person may change it and it still takes place."""
     event = await store.by_id(conn, event_id)
-    if event is None or event.cancelled_at or not _may_manage(person, role, event):
+    if event is None or event.cancelled_at or not may_manage(person, role, event):
         raise access.AccessDenied("not your event")
     return event
 
@@ -307,7 +306,7 @@ async def cancel(req: Request, event_id: int) -> bool:
     person, now = req.me, req.now
     async with req.db.tx() as conn:
         event = await store.by_id(conn, event_id)
-        if event is None or not _may_manage(person, req.role, event):
+        if event is None or not may_manage(person, req.role, event):
             raise access.AccessDenied("not your event")
         if not await store.cancel(conn, event_id, now):
             return False
@@ -344,7 +343,7 @@ async def skip(req: Request, event_id: int, occurrence: datetime) -> bool:
     async with req.db.tx() as conn:
         event = await _managed_event(conn, person, req.role, event_id)
         skipped = await store.skipped_dates(conn, event_id)
-        dates = {o.start for o in _occurrences(event, tz, skipped, now,
+        dates = {o.start for o in occurrences_of(event, tz, skipped, now,
                                                now + timedelta(days=PLAN_DAYS))}
         if occurrence not in dates:
             return False
@@ -361,67 +360,13 @@ async def skip(req: Request, event_id: int, occurrence: datetime) -> bool:
 async def next_dates(req: Request, event: Event, count: int = 4) -> list[datetime]:
     async with req.db.read() as conn:
         skipped = await store.skipped_dates(conn, event.id)
-    return [o.start for o in _occurrences(event, req.tz, skipped, req.now,
+    return [o.start for o in occurrences_of(event, req.tz, skipped, req.now,
                                           req.now + timedelta(days=PLAN_DAYS))][:count]
 
 
 def _next_start(event: Event, tz: tzinfo, skipped: set[date], now: datetime) -> datetime:
-    found = _occurrences(event, tz, skipped, now, now + timedelta(days=PLAN_DAYS))
+    found = occurrences_of(event, tz, skipped, now, now + timedelta(days=PLAN_DAYS))
     return found[0].start if found else event.starts_at
-
-
-async def coming(req: Request, days: int = 30) -> list[tuple[Event, datetime, datetime]]:
-    """The person's events in the coming days, soonest first (for /agenda)."""
-    person, now = req.me, req.now
-    found = []
-    async with req.db.read() as conn:
-        for event in await store.active(conn):
-            members = {p.id for p in await _members(conn, event)}
-            if person.id not in members and person.id != event.created_by:
-                continue
-            skipped = await store.skipped_dates(conn, event.id)
-            for occ in _occurrences(event, req.tz, skipped, now, now + timedelta(days=days)):
-                found.append((event, occ.start, occ.end))
-    return sorted(found, key=lambda item: item[1])
-
-
-@dataclass(frozen=True)
-class AgendaEntry:
-    """One meeting in /agenda: a weekly one once, at its next date."""
-
-    event: Event
-    start: datetime
-    end: datetime
-    skipped: tuple[date, ...] = ()  # weeks left out, after ``start``, within the view
-
-
-async def agenda(req: Request, days: int = 30) -> list[AgendaEntry]:
-    """The person's meetings in the coming days, one entry each, soonest first."""
-    entries: dict[int, AgendaEntry] = {}
-    for event, start, end in await coming(req, days):
-        if event.id not in entries:
-            entries[event.id] = AgendaEntry(event, start, end)
-    horizon = (req.now + timedelta(days=days)).astimezone(req.tz).date()
-    async with req.db.read() as conn:
-        for event_id, entry in entries.items():
-            if entry.event.weekly:
-                first = entry.start.astimezone(req.tz).date()
-                left_out = sorted(d for d in await store.skipped_dates(conn, event_id)
-                                  if first < d <= horizon)
-                entries[event_id] = AgendaEntry(entry.event, entry.start, entry.end,
-                                                tuple(left_out))
-    return list(entries.values())
-
-
-async def calendar_file(req: Request, event: Event, occurrence: Occurrence,
-                        summary: str) -> bytes:
-    """The .ics for a meeting: a weekly one as one repeating entry, so the phone holds the
-    series (and its skipped weeks), not one date of it."""
-    if not event.weekly:
-        return ics_for(event, occurrence.start, occurrence.end, now=req.now, summary=summary)
-    async with req.db.read() as conn:
-        skipped = await store.skipped_dates(conn, event.id)
-    return ics_for_series(event, tz=req.tz, skipped=skipped, now=req.now, summary=summary)
 
 
 @dataclass(frozen=True)
@@ -436,89 +381,15 @@ class Answers:
 
 
 async def answers(req: Request, event: Event) -> Answers:
-    if not _may_manage(req.me, req.role, event):
+    if not may_manage(req.me, req.role, event):
         raise access.AccessDenied("not your event")
     async with req.db.read() as conn:
         start = _next_start(event, req.tz, await store.skipped_dates(conn, event.id), req.now)
         counts = await store.answer_counts(conn, event.id, start.isoformat())
-        invited = sum(1 for p in await _members(conn, event) if p.id != event.created_by)
+        invited = sum(1 for p in await members_of(conn, event) if p.id != event.created_by)
     return Answers(start, counts.get("yes", 0), counts.get("no", 0), invited)
 
 
 async def managed(req: Request) -> list[Event]:
     async with req.db.read() as conn:
-        return [e for e in await store.active(conn) if _may_manage(req.me, req.role, e)]
-
-
-async def past_occurrences(req: Request, days: int = 14) -> list[tuple[Event, datetime]]:
-    now = req.now
-    found = []
-    async with req.db.read() as conn:
-        for event in await store.active(conn):
-            if not _may_manage(req.me, req.role, event):
-                continue
-            skipped = await store.skipped_dates(conn, event.id)
-            for occ in _occurrences(event, req.tz, skipped, now - timedelta(days=days), now):
-                found.append((event, occ.start))
-    return sorted(found, key=lambda item: item[1], reverse=True)
-
-
-async def _sheet_event(conn: Connection, req: Request, event_id: int) -> Event:
-    event = await store.by_id(conn, event_id)
-    if event is None or not _may_manage(req.me, req.role, event):
-        raise access.AccessDenied("not your event")
-    return event
-
-
-async def attendance_sheet(req: Request, event_id: int, occurrence: datetime
-                           ) -> tuple[Event, list[Person], dict[int, bool]]:
-    """The people to tick: for a trainer, residents are left out (they see residents only in
-    numbers; a resident's attendance is their own kwartiermaker's to keep)."""
-    async with req.db.read() as conn:
-        event = await _sheet_event(conn, req, event_id)
-        members = [p for p in await _members(conn, event) if _may_see_name(req, p)]
-        marks = await store.attendance_of(conn, event_id, occurrence.isoformat())
-    return event, members, marks
-
-
-def _may_see_name(req: Request, person: Person) -> bool:
-    """Names of residents: only for themselves and their own kwartiermaker."""
-    return not access.is_resident(person.role) or person.invited_by == req.me.id \
-        or person.id == req.me.id
-
-
-async def declined(req: Request, event_id: int, occurrence: datetime) -> set[int]:
-    """Who said they cannot come to this date of an event the person manages."""
-    async with req.db.read() as conn:
-        await _sheet_event(conn, req, event_id)
-        return await store.declined(conn, event_id, occurrence.isoformat())
-
-
-async def record_attendance(req: Request, event_id: int, occurrence: datetime,
-                            present: dict[int, bool]) -> list[tuple[Person, int]]:
-    """Saves the attendance list; returns the people who reached the absence limit now
-    (``max_missed_training_days`` of the settings)."""
-    person, now = req.me, req.now
-    limit = req.settings.max_missed_training_days
-    reached = []
-    async with req.db.tx() as conn:
-        event = await _sheet_event(conn, req, event_id)
-        members = {p.id: p for p in await _members(conn, event)}
-        present = {pid: here for pid, here in present.items() if pid in members}
-        before = await store.attendance_of(conn, event_id, occurrence.isoformat())
-        await store.set_attendance(conn, event_id=event_id, occurrence_start=occurrence.isoformat(),
-                                   present=present, recorded_by=person.id, now=now)
-        if event.kind != "training":
-            return reached
-        for pid, here in present.items():
-            if here or before.get(pid) is False:
-                continue  # present, or this absence was already counted
-            missed = await store.missed_training_days(conn, pid)
-            if missed >= limit:
-                member = members[pid]
-                reached.append((member, missed))
-                t = req.translations.for_language(member.language)
-                await outbox.enqueue(conn, person_id=pid, chat_id=member.telegram_id,
-                                     kind="notice", ref=f"absence:{pid}",
-                                     payload=notices.absence_limit(t, missed), due_at=now, now=now)
-    return reached
+        return [e for e in await store.active(conn) if may_manage(req.me, req.role, e)]
