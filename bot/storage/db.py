@@ -87,19 +87,8 @@ class Database:
         """One transaction for the units handled inside it (group commit)."""
         if self.in_unit():
             raise RuntimeError("a batch holds units, it is not held by one")
-        async with self._lock:
-            await self.conn.execute("BEGIN IMMEDIATE")
-            token = _in_batch.set((self, asyncio.current_task()))
-            try:
-                yield self.conn
-            except BaseException:
-                await self.conn.execute("ROLLBACK")
-                self._after.clear()
-                raise
-            finally:
-                _in_batch.reset(token)
-            await self.conn.execute("COMMIT")
-        await self._run_after()
+        async with self._transaction(_in_batch) as conn:
+            yield conn
 
     @asynccontextmanager
     async def unit(self) -> AsyncIterator[Connection]:
@@ -107,60 +96,56 @@ class Database:
         inside a batch, a savepoint of it."""
         if _in_unit.get() == (self, asyncio.current_task()):
             raise RuntimeError("units do not nest")
-        if self.in_unit():  # in a batch
-            name, pending = f"u{next(self._savepoints)}", len(self._after)
-            await self.conn.execute(f"SAVEPOINT {name}")
-            token = _in_unit.set((self, asyncio.current_task()))
-            try:
-                yield self.conn
-            except BaseException:
-                await self.conn.execute(f"ROLLBACK TO {name}")
-                await self.conn.execute(f"RELEASE {name}")
-                del self._after[pending:]  # what this update asked for goes with it
-                raise
-            finally:
-                _in_unit.reset(token)
-            await self.conn.execute(f"RELEASE {name}")
-            return
-        async with self._lock:
-            await self.conn.execute("BEGIN IMMEDIATE")
-            token = _in_unit.set((self, asyncio.current_task()))
-            try:
-                yield self.conn
-            except BaseException:
-                await self.conn.execute("ROLLBACK")
-                self._after.clear()
-                raise
-            finally:
-                _in_unit.reset(token)
-            await self.conn.execute("COMMIT")
-        await self._run_after()
+        place = self._savepoint("u", _in_unit) if self.in_unit() else self._transaction(_in_unit)
+        async with place as conn:
+            yield conn
 
     @asynccontextmanager
     async def tx(self) -> AsyncIterator[Connection]:
         """One write transaction (BEGIN IMMEDIATE … COMMIT, ROLLBACK on error); inside a unit,
         a savepoint of it."""
-        if self.in_unit():
-            name = f"sp{next(self._savepoints)}"
-            await self.conn.execute(f"SAVEPOINT {name}")
-            try:
-                yield self.conn
-            except BaseException:
-                await self.conn.execute(f"ROLLBACK TO {name}")
-                await self.conn.execute(f"RELEASE {name}")
-                raise
-            await self.conn.execute(f"RELEASE {name}")
-            return
+        async with (self._savepoint("sp") if self.in_unit() else self._transaction()) as conn:
+            yield conn
+
+    @asynccontextmanager
+    async def _transaction(self, marker: contextvars.ContextVar | None = None
+                           ) -> AsyncIterator[Connection]:
+        """BEGIN IMMEDIATE … COMMIT under the lock (ROLLBACK on error, and the actions asked
+        for inside go too); ``marker`` tells this task's code it is inside."""
         async with self._lock:
             await self.conn.execute("BEGIN IMMEDIATE")
+            token = marker.set((self, asyncio.current_task())) if marker else None
             try:
                 yield self.conn
             except BaseException:
                 await self.conn.execute("ROLLBACK")
                 self._after.clear()
                 raise
+            finally:
+                if marker and token:
+                    marker.reset(token)
             await self.conn.execute("COMMIT")
         await self._run_after()
+
+    @asynccontextmanager
+    async def _savepoint(self, prefix: str, marker: contextvars.ContextVar | None = None
+                         ) -> AsyncIterator[Connection]:
+        """A SAVEPOINT of the open transaction: on error only its own writes are undone, and
+        the after-commit actions asked for inside it are dropped."""
+        name, pending = f"{prefix}{next(self._savepoints)}", len(self._after)
+        await self.conn.execute(f"SAVEPOINT {name}")
+        token = marker.set((self, asyncio.current_task())) if marker else None
+        try:
+            yield self.conn
+        except BaseException:
+            await self.conn.execute(f"ROLLBACK TO {name}")
+            await self.conn.execute(f"RELEASE {name}")
+            del self._after[pending:]
+            raise
+        finally:
+            if marker and token:
+                marker.reset(token)
+        await self.conn.execute(f"RELEASE {name}")
 
     def after_commit(self, action: Callable[[], Awaitable[None]]) -> None:
         """Runs ``action`` once the current transaction (the update's unit) has committed."""
