@@ -31,150 +31,31 @@ person after which action.
 
 from __future__ import annotations
 
-import contextlib
-import email.parser
-import email.policy
-import html
 import itertools
-import json
 import random
-import re
-import socket
 import threading
 import time
 from collections import Counter, deque
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Callable
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
-BOT_USER: dict[str, Any] = {
-    "id": 123456, "is_bot": True, "first_name": "samenbot", "username": "samenbot_bench_bot",
-    "can_join_groups": False, "can_read_all_group_messages": False,
-    "supports_inline_queries": False, "can_connect_to_business": False,
-    "has_main_web_app": False,
-}
+from bot.simulator.bot_methods import BotMethods, int_param
+from bot.simulator.emulated_chats import (
+    Activity,
+    ApiError,
+    ChatMessage,
+    Pushed,
+    _Chat,
+    _Query,
+)
+from bot.simulator.http_wire import Server, make_handler
 
-# Parameters that arrive JSON-encoded in form fields (PTB sends non-string values that way).
-_JSON_FIELDS = {"reply_markup", "commands", "scope", "allowed_updates", "entities",
-                "caption_entities", "link_preview_options", "reply_parameters",
-                "drop_pending_updates", "show_alert", "disable_notification",
-                "protect_content", "offset", "limit", "timeout", "chat_id", "message_id",
-                "latitude", "longitude", "duration", "cache_time", "disable_web_page_preview"}
 _SENDS = ("sendmessage", "sendphoto", "senddocument", "sendvoice", "sendlocation",
           "sendaudio", "sendvideo", "sendanimation", "sendsticker", "sendvenue", "sendcontact",
           "senddice", "sendpoll", "sendmediagroup", "copymessage", "forwardmessage")
-NOT_MODIFIED = ("Bad Request: message is not modified: specified new message content and reply "
-                "markup are exactly the same as a current content and reply markup of the message")
-QUERY_TOO_OLD = ("Bad Request: query is too old and response timeout expired or query ID is "
-                 "invalid")
-_TAG = re.compile(r"<[^>]+>")
 
 
-class ApiError(Exception):
-    """An error answer: ``{"ok": false, "error_code": code, "description": ...}``."""
-
-    def __init__(self, code: int, description: str, parameters: dict | None = None) -> None:
-        super().__init__(description)
-        self.code, self.description, self.parameters = code, description, parameters
-
-
-@dataclass(frozen=True)
-class ChatMessage:
-    """A message the bot sent, as the person sees it now. Never mutated: an edit replaces it
-    in the chat with a new copy, so a list returned by ``messages()`` is a safe snapshot."""
-
-    chat_id: int
-    message_id: int
-    kind: str  # text, photo, document, voice, location
-    text: str  # the text, or the caption of a photo/document/voice
-    reply_markup: dict | None  # only inline keyboards are kept (others stay on the phone)
-    date: int
-    seq: int  # when it was sent, in the global sequence
-    sent_at: float  # time.time()
-    edited_seq: int | None = None
-    edits: int = 0
-    deleted: bool = False
-    file_name: str | None = None
-    file_bytes: bytes | None = None
-    extra: dict = field(default_factory=dict)  # photo sizes, document, voice, location
-
-    @property
-    def buttons(self) -> list[tuple[str, str]]:
-        """(label, callback_data) of the inline keyboard, row by row."""
-        return [(b.get("text", ""), b.get("callback_data", ""))
-                for row in (self.reply_markup or {}).get("inline_keyboard", []) for b in row]
-
-    def data_starting(self, prefix: str) -> list[str]:
-        return [data for _label, data in self.buttons if data.startswith(prefix)]
-
-    def as_json(self) -> dict[str, Any]:
-        data: dict[str, Any] = {
-            "message_id": self.message_id, "date": self.date, "from": BOT_USER,
-            "chat": {"id": self.chat_id, "type": "private"}, **self.extra}
-        if self.edits:
-            data["edit_date"] = self.date
-        if self.kind == "text":
-            data["text"] = self.text
-        elif self.text:
-            data["caption"] = self.text
-        if self.reply_markup:
-            data["reply_markup"] = self.reply_markup
-        return data
-
-
-@dataclass(frozen=True)
-class Activity:
-    """Something the person could see happen in their chat."""
-
-    seq: int
-    at: float
-    chat_id: int
-    kind: str  # message, edit, delete, answer
-    message_id: int | None = None
-    text: str = ""
-
-
-@dataclass(frozen=True)
-class Pushed:
-    """An update a person caused (a message, a tap)."""
-
-    update_id: int
-    seq: int
-    at: float
-    chat_id: int
-    kind: str  # text, callback, voice, photo, location
-    data: str  # the text, or the callback data
-    query_id: str | None = None  # a tap's callback query, to see whether it was ever answered
-
-
-class _Chat:
-    def __init__(self, chat_id: int, lock: threading.Lock) -> None:
-        self.chat_id = chat_id
-        self.ids = itertools.count(1)  # private chats: one message-id sequence for both sides
-        self.messages: list[ChatMessage] = []
-        self.activity: list[Activity] = []
-        self.pushed: list[Pushed] = []
-        self.changed = threading.Condition(lock)
-        self.commands: list[dict] | None = None
-        self.instance = str(random.getrandbits(60))
-
-    def find(self, message_id: int) -> int | None:
-        for index in range(len(self.messages) - 1, -1, -1):
-            if self.messages[index].message_id == message_id:
-                return index if not self.messages[index].deleted else None
-        return None
-
-
-@dataclass
-class _Query:
-    chat_id: int
-    created: float
-    answered: bool = False
-
-
-class BotApiEmulator:
+class BotApiEmulator(BotMethods):
     """Start with ``with BotApiEmulator() as api:`` (or ``start()``/``stop()``)."""
 
     def __init__(self, token: str = "123456:TEST", *, rate_limit: int | None = None,
@@ -209,7 +90,7 @@ class BotApiEmulator:
         self.rate_limited = 0
         self.dropped = 0
         self.poll_started: list[float] = []  # time.time() of every getUpdates call
-        self.server = _Server(("127.0.0.1", port), self._handler())
+        self.server = Server(("127.0.0.1", port), make_handler(self))
         self._thread = threading.Thread(target=self.server.serve_forever, daemon=True,
                                         name="bot-api-emulator")
 
@@ -436,7 +317,7 @@ class BotApiEmulator:
             raise ApiError(404, "Not Found")
         with self._lock:
             if "chat_id" in params:
-                params["chat_id"] = _int(params["chat_id"], "chat_id")
+                params["chat_id"] = int_param(params["chat_id"], "chat_id")
                 if params["chat_id"] in self.blocked:
                     raise ApiError(403, "Forbidden: bot was blocked by the user")
             if method in _SENDS and self.rate_limit is not None:
@@ -452,8 +333,8 @@ class BotApiEmulator:
 
     # getUpdates: long polling, confirmation by offset, redelivery --------------------------------
     def _get_updates(self, params: dict[str, Any]) -> list[dict]:
-        offset = _int(params.get("offset") or 0, "offset")
-        limit = max(1, min(100, _int(params.get("limit") or 100, "limit")))
+        offset = int_param(params.get("offset") or 0, "offset")
+        limit = max(1, min(100, int_param(params.get("limit") or 100, "limit")))
         timeout = min(float(params.get("timeout") or 0), self.max_poll_timeout)
         deadline = time.monotonic() + max(timeout, 0)
         with self._lock:
@@ -477,265 +358,6 @@ class BotApiEmulator:
             for update in found:
                 self.deliveries[update["update_id"]] += 1
             return found
-
-    # methods ----------------------------------------------------------------------------------
-    def _m_getme(self, params: dict, files: dict) -> dict:
-        return BOT_USER
-
-    def _m_deletewebhook(self, params: dict, files: dict) -> bool:
-        if params.get("drop_pending_updates") in (True, "true", "True"):
-            self._pending.clear()
-        return True
-
-    def _m_setwebhook(self, params: dict, files: dict) -> bool:
-        return True
-
-    def _m_getwebhookinfo(self, params: dict, files: dict) -> dict:
-        return {"url": "", "has_custom_certificate": False, "pending_update_count":
-                len(self._pending)}
-
-    def _m_close(self, params: dict, files: dict) -> bool:
-        return True
-
-    def _m_logout(self, params: dict, files: dict) -> bool:
-        return True
-
-    def _commands_key(self, params: dict) -> tuple[str, str, int | None]:
-        scope = params.get("scope") or {"type": "default"}
-        chat = scope.get("chat_id") if isinstance(scope, dict) else None
-        return (json.dumps(scope, sort_keys=True), str(params.get("language_code") or ""),
-                int(chat) if chat is not None else None)
-
-    def _m_setmycommands(self, params: dict, files: dict) -> bool:
-        commands = params.get("commands")
-        if not isinstance(commands, list):
-            raise ApiError(400, "Bad Request: can't parse commands JSON object")
-        scope, language, chat = self._commands_key(params)
-        if chat is not None and not language:
-            self._chat(chat).commands = commands
-        self.default_commands[(scope, language)] = commands
-        return True
-
-    def _m_deletemycommands(self, params: dict, files: dict) -> bool:
-        scope, language, chat = self._commands_key(params)
-        if chat is not None and not language:
-            self._chat(chat).commands = None
-        self.default_commands.pop((scope, language), None)
-        return True
-
-    def _m_getmycommands(self, params: dict, files: dict) -> list:
-        scope, language, _chat = self._commands_key(params)
-        return self.default_commands.get((scope, language), [])
-
-    def _m_sendchataction(self, params: dict, files: dict) -> bool:
-        return True
-
-    def _new(self, params: dict, kind: str, text: str, **extra: Any) -> dict:
-        chat = self._chat(params["chat_id"])
-        markup = _inline(params.get("reply_markup"))
-        message_id = next(chat.ids)
-        seq = next(self._seq)
-        message = ChatMessage(chat_id=chat.chat_id, message_id=message_id, kind=kind, text=text,
-                              reply_markup=markup, date=int(time.time()), seq=seq,
-                              sent_at=time.time(), **extra)
-        chat.messages.append(message)
-        chat.activity.append(Activity(seq, message.sent_at, chat.chat_id, "message",
-                                      message_id, text))
-        chat.changed.notify_all()
-        return message.as_json()
-
-    def _m_sendmessage(self, params: dict, files: dict) -> dict:
-        text = _plain(str(params.get("text") or ""), params.get("parse_mode"))
-        if not text.strip():
-            raise ApiError(400, "Bad Request: message text is empty")
-        if len(text) > 4096:
-            raise ApiError(400, "Bad Request: message is too long")
-        return self._new(params, "text", text)
-
-    def _caption(self, params: dict) -> str:
-        caption = _plain(str(params.get("caption") or ""), params.get("parse_mode"))
-        if len(caption) > 1024:
-            raise ApiError(400, "Bad Request: message caption is too long")
-        return caption
-
-    def _file(self, params: dict, files: dict, name: str) -> tuple[str | None, bytes | None, str]:
-        if name in files:
-            filename, content = files[name]
-            return filename, content, f"{name}{random.getrandbits(48)}"
-        value = params.get(name)
-        if isinstance(value, str) and value.startswith("attach://"):
-            attached = files.get(value[len("attach://"):])
-            if attached:
-                return attached[0], attached[1], f"{name}{random.getrandbits(48)}"
-        if not value:
-            raise ApiError(400, f"Bad Request: there is no {name} in the request")
-        return None, None, str(value)
-
-    def _m_sendphoto(self, params: dict, files: dict) -> dict:
-        filename, content, file_id = self._file(params, files, "photo")
-        sizes = [{"file_id": f"{file_id}_{s}", "file_unique_id": f"u{file_id}_{s}", "width": s,
-                  "height": s, "file_size": len(content or b"") or s * 40} for s in (90, 320)]
-        return self._new(params, "photo", self._caption(params), file_name=filename,
-                         file_bytes=content, extra={"photo": sizes})
-
-    def _m_senddocument(self, params: dict, files: dict) -> dict:
-        filename, content, file_id = self._file(params, files, "document")
-        document = {"file_id": file_id, "file_unique_id": f"u{file_id}",
-                    "file_name": filename or "file", "file_size": len(content or b"")}
-        return self._new(params, "document", self._caption(params), file_name=filename,
-                         file_bytes=content, extra={"document": document})
-
-    def _m_sendvoice(self, params: dict, files: dict) -> dict:
-        filename, content, file_id = self._file(params, files, "voice")
-        voice = {"file_id": file_id, "file_unique_id": f"u{file_id}",
-                 "duration": _int(params.get("duration") or 1, "duration")}
-        return self._new(params, "voice", self._caption(params), file_name=filename,
-                         file_bytes=content, extra={"voice": voice})
-
-    def _m_sendlocation(self, params: dict, files: dict) -> dict:
-        try:
-            latitude, longitude = float(params["latitude"]), float(params["longitude"])
-        except (KeyError, TypeError, ValueError) as exc:
-            raise ApiError(400, "Bad Request: wrong latitude or longitude") from exc
-        return self._new(params, "location", f"{latitude},{longitude}",
-                         extra={"location": {"latitude": latitude, "longitude": longitude}})
-
-    def _editable(self, params: dict) -> tuple[_Chat, int]:
-        if params.get("inline_message_id"):
-            raise ApiError(400, "Bad Request: inline messages are not emulated")
-        if "chat_id" not in params:
-            raise ApiError(400, "Bad Request: chat_id is empty")
-        chat = self._chat(params["chat_id"])
-        index = chat.find(_int(params.get("message_id") or 0, "message_id"))
-        if index is None:
-            raise ApiError(400, "Bad Request: message to edit not found")
-        return chat, index
-
-    def _apply(self, chat: _Chat, index: int, **changes: Any) -> dict:
-        old = chat.messages[index]
-        if all(getattr(old, key) == value for key, value in changes.items()):
-            raise ApiError(400, NOT_MODIFIED)
-        seq = self._record(chat, "edit", old.message_id, changes.get("text", old.text))
-        new = replace(old, edited_seq=seq, edits=old.edits + 1, **changes)
-        chat.messages[index] = new
-        return new.as_json()
-
-    def _m_editmessagetext(self, params: dict, files: dict) -> dict:
-        chat, index = self._editable(params)
-        if chat.messages[index].kind != "text":
-            raise ApiError(400, "Bad Request: there is no text in the message to edit")
-        text = _plain(str(params.get("text") or ""), params.get("parse_mode"))
-        if not text.strip():
-            raise ApiError(400, "Bad Request: message text is empty")
-        # Without reply_markup, Telegram takes the inline keyboard off.
-        return self._apply(chat, index, text=text,
-                           reply_markup=_inline(params.get("reply_markup")))
-
-    def _m_editmessagecaption(self, params: dict, files: dict) -> dict:
-        chat, index = self._editable(params)
-        if chat.messages[index].kind == "text":
-            raise ApiError(400, "Bad Request: there is no caption in the message to edit")
-        return self._apply(chat, index, text=self._caption(params),
-                           reply_markup=_inline(params.get("reply_markup")))
-
-    def _m_editmessagereplymarkup(self, params: dict, files: dict) -> dict:
-        chat, index = self._editable(params)
-        return self._apply(chat, index, reply_markup=_inline(params.get("reply_markup")))
-
-    def _m_deletemessage(self, params: dict, files: dict) -> bool:
-        chat = self._chat(params.get("chat_id", 0))
-        index = chat.find(_int(params.get("message_id") or 0, "message_id"))
-        if index is None:
-            raise ApiError(400, "Bad Request: message to delete not found")
-        chat.messages[index] = replace(chat.messages[index], deleted=True)
-        self._record(chat, "delete", chat.messages[index].message_id)
-        return True
-
-    def _m_answercallbackquery(self, params: dict, files: dict) -> bool:
-        query = self._queries.get(str(params.get("callback_query_id") or ""))
-        window = self.callback_answer_window
-        if query is None or query.answered or (
-                window is not None and time.monotonic() - query.created > window):
-            raise ApiError(400, QUERY_TOO_OLD)
-        query.answered = True
-        self._record(self._chat(query.chat_id), "answer", None, str(params.get("text") or ""))
-        return True
-
-    # HTTP -------------------------------------------------------------------------------------
-    def _handler(self) -> type[BaseHTTPRequestHandler]:
-        api = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"  # keep-alive, as httpx expects
-
-            def setup(self) -> None:
-                super().setup()  # headers and body go out in two writes: no Nagle delay
-                self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-
-            def do_GET(self) -> None:
-                self._serve(b"")
-
-            def do_POST(self) -> None:
-                body = _read_body(self)
-                if body is None:  # the sender died mid-request: Telegram never saw it
-                    self.close_connection = True
-                    return
-                self._serve(body)
-
-            def _serve(self, body: bytes) -> None:
-                path = urlsplit(self.path)
-                prefix = f"/bot{api.token}/"
-                if not path.path.startswith(prefix):
-                    self._answer(_error(ApiError(401 if path.path.startswith("/bot") else 404,
-                                                 "Unauthorized" if path.path.startswith("/bot")
-                                                 else "Not Found")))
-                    return
-                method = path.path[len(prefix):].strip("/").lower()
-                try:
-                    params, files = _parse(self.headers.get("Content-Type", ""), body,
-                                           path.query)
-                    result: Any = {"ok": True, "result": api.call(method, params, files)}
-                    status = 200
-                except ApiError as exc:
-                    result, status = _error(exc)
-                    api.errors[f"{exc.code} {exc.description}"] += 1
-                except Exception as exc:  # a request the emulator does not understand
-                    result, status = _error(ApiError(400, f"Bad Request: {exc!r}"))
-                    api.errors[f"emulator could not handle {method}: {exc!r}"] += 1
-                if method != "getupdates" and api._should_drop(method):
-                    with api._lock:
-                        api.dropped += 1
-                    self.close_connection = True  # handled, but the answer is lost
-                    with contextlib.suppress(OSError):
-                        self.connection.shutdown(socket.SHUT_RDWR)
-                    return
-                self._answer((result, status))
-
-            def _answer(self, answer: tuple[dict, int]) -> None:
-                result, status = answer
-                data = json.dumps(result, ensure_ascii=False).encode()
-                try:
-                    self.send_response(status)
-                    self.send_header("Content-Type", "application/json")
-                    self.send_header("Content-Length", str(len(data)))
-                    self.end_headers()
-                    self.wfile.write(data)
-                except OSError:  # the bot was killed while it waited
-                    self.close_connection = True
-
-            def log_message(self, *args: object) -> None:
-                return None
-
-        return Handler
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-    request_queue_size = 128
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        return None  # a killed bot drops its connections mid-request: nothing to report
 
 
 class EmulatedUser:
@@ -795,90 +417,3 @@ def is_any(activity: Activity) -> bool:
 
 
 # request parsing ------------------------------------------------------------------------------
-def _read_body(handler: BaseHTTPRequestHandler) -> bytes | None:
-    """The whole body, or None when the connection ended before it was complete."""
-    try:
-        if handler.headers.get("Transfer-Encoding", "").lower() == "chunked":
-            return b"".join(_chunks(handler))
-        length = int(handler.headers.get("Content-Length") or 0)
-        body = handler.rfile.read(length) if length else b""
-    except (OSError, ValueError, EOFError):
-        return None
-    return body if len(body) == length else None
-
-
-def _chunks(handler: BaseHTTPRequestHandler) -> Iterator[bytes]:
-    while True:
-        line = handler.rfile.readline()
-        if not line:
-            raise EOFError("connection closed inside a chunked body")
-        size = int(line.split(b";")[0].strip() or b"0", 16)
-        if size == 0:
-            handler.rfile.readline()
-            return
-        chunk = handler.rfile.read(size)
-        if len(chunk) < size:
-            raise EOFError("connection closed inside a chunk")
-        yield chunk
-        handler.rfile.readline()
-
-
-def _parse(content_type: str, body: bytes, query: str
-           ) -> tuple[dict[str, Any], dict[str, tuple[str, bytes]]]:
-    params: dict[str, Any] = {k: v[-1] for k, v in parse_qs(query).items()}
-    files: dict[str, tuple[str, bytes]] = {}
-    kind = content_type.split(";")[0].strip().lower()
-    if kind == "application/json" and body:
-        params.update(json.loads(body))
-    elif kind == "multipart/form-data":
-        head = f"Content-Type: {content_type}\r\nMIME-Version: 1.0\r\n\r\n".encode()
-        message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(head + body)
-        for part in message.iter_parts():
-            name = part.get_param("name", header="content-disposition")
-            if not name:
-                continue
-            filename = part.get_filename()
-            payload = part.get_payload(decode=True) or b""
-            if filename is not None:
-                files[name] = (filename, payload)
-            else:
-                params[name] = payload.decode("utf-8")
-    elif body:
-        params.update({k: v[-1] for k, v in
-                       parse_qs(body.decode("utf-8"), keep_blank_values=True).items()})
-    for key in _JSON_FIELDS & params.keys():
-        value = params[key]
-        if isinstance(value, str):
-            with contextlib.suppress(ValueError):  # else a plain string (an @username, say)
-                params[key] = json.loads(value)
-    return params, files
-
-
-def _error(exc: ApiError) -> tuple[dict, int]:
-    body: dict[str, Any] = {"ok": False, "error_code": exc.code, "description": exc.description}
-    if exc.parameters:
-        body["parameters"] = exc.parameters
-    return body, exc.code
-
-
-def _int(value: Any, name: str) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError) as exc:
-        raise ApiError(400, f"Bad Request: invalid {name}") from exc
-
-
-def _inline(raw: Any) -> dict | None:
-    """Only inline keyboards are echoed back; an empty one is the same as none."""
-    if isinstance(raw, str):
-        raw = json.loads(raw) if raw else None
-    if not isinstance(raw, dict) or not raw.get("inline_keyboard"):
-        return None
-    return {"inline_keyboard": raw["inline_keyboard"]}
-
-
-def _plain(text: str, parse_mode: Any) -> str:
-    """What the person reads: HTML tags are formatting, not text."""
-    if str(parse_mode or "").upper() == "HTML":
-        return html.unescape(_TAG.sub("", text))
-    return text
