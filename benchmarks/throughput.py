@@ -85,10 +85,14 @@ class Result:
     updates: int = 0  # updates injected during the whole run
     errors_logged: int = 0
     reply_texts: list[tuple[str, int]] = field(default_factory=list)
+    slowest: list[tuple[float, float]] = field(default_factory=list)  # (s after start, ms)
     failure: str | None = None
 
 
 # processes ------------------------------------------------------------------------------------
+SLOWEST = 15  # the slowest messages --verbose lists, to tell a stall from a queue
+
+
 def cpu_seconds(pid: int, *, main_thread: bool = False) -> float:
     """utime + stime of a process (all its threads), or of its main thread only."""
     with open(f"/proc/{pid}/task/{pid}/stat" if main_thread else f"/proc/{pid}/stat") as stat:
@@ -264,6 +268,8 @@ async def _offer_load(api: BotApiEmulator, proc: asyncio.subprocess.Process,
     ranked = [latencies[k] for k in order]
     result.messages, result.unanswered = len(latencies), unanswered
     result.p50_ms, result.p99_ms = percentile(ranked, 0.50), percentile(ranked, 0.99)
+    result.slowest = [(api.injected_at[warm + k] - api.first_poll_at, latencies[k])
+                      for k in order[-SLOWEST:][::-1]]
     if unanswered:
         p99_rank = max(1, math.ceil(0.99 * len(ranked))) - 1
         result.p99_lower_bound = math.isnan(api.answered_at[warm + order[p99_rank]])
@@ -359,7 +365,9 @@ def print_table(results: list[Result], opts: argparse.Namespace, seeded: Seeded,
             notes.append(f"{where}: main thread {r.main_thread_cpu_pct:.0f}% of a core; "
                          f"{r.polls:,} getUpdates for {r.updates:,} updates, "
                          f"{r.redelivered} delivered again; replies "
-                         + "; ".join(f"{n} x {text!r}" for text, n in r.reply_texts))
+                         + "; ".join(f"{n} x {text!r}" for text, n in r.reply_texts)
+                         + "; slowest (s after its first getUpdates: ms) "
+                         + ", ".join(f"{at:.2f}: {ms:.0f}" for at, ms in r.slowest))
     for note in notes:
         print("- " + note)
     samen = [r for r in results if r.bot == "samenbot" and not r.failure]

@@ -5,7 +5,9 @@ trainer."""
 
 from __future__ import annotations
 
+import asyncio
 import io
+import threading
 
 import pytest
 from PIL import Image
@@ -28,13 +30,13 @@ def drawn(monkeypatch) -> list[charts.Chart]:
     """Every chart handed to the renderer, with the words it was given (the real renderer still
     draws them)."""
     seen: list[charts.Chart] = []
-    real = charts.render_all
+    real = charts.render
 
-    def spy(made: list[charts.Chart]) -> list[bytes]:
-        seen.extend(made)
-        return real(made)
+    def spy(chart: charts.Chart) -> bytes:
+        seen.append(chart)
+        return real(chart)
 
-    monkeypatch.setattr(charts, "render_all", spy)
+    monkeypatch.setattr(charts, "render", spy)
     return seen
 
 
@@ -94,6 +96,58 @@ async def test_table_sends_the_charts_as_photos_before_the_table(bot, cohort, dr
     await trainer.click(pages.ON, message=table)
     assert page_of(table)[0] == 2  # page 2 in place of page 1
     assert [m.kind for m in bot.api.chat(TRAINER)].count("photo") == before
+
+
+async def test_a_chart_being_drawn_holds_up_nobody_else(bot, cohort, monkeypatch):
+    """Drawing takes about a second: it happens after the trainer's update committed, so a
+    resident writing meanwhile is answered at once; the trainer's own messages keep their
+    order (the charts, then the table)."""
+    trainer, noor, _ = cohort
+    await two_months_of_sessions(bot, noor)
+    drawing, go_on, real = threading.Event(), threading.Event(), charts.render
+
+    def slow(chart: charts.Chart) -> bytes:
+        drawing.set()
+        go_on.wait(10)
+        return real(chart)
+
+    monkeypatch.setattr(charts, "render", slow)
+    shown = len(bot.api.chat(TRAINER))
+    asking = asyncio.create_task(trainer.send("/table"))
+    try:
+        assert await asyncio.to_thread(drawing.wait, 5)
+        before = len(bot.api.chat(noor.user_id))
+        await asyncio.wait_for(bot.app.process_update(noor.text_update("/help")), 2)
+        for _ in range(200):  # its reply goes out in its own lane
+            if len(bot.api.chat(noor.user_id)) > before:
+                break
+            await asyncio.sleep(0.01)
+        assert "/invite" in bot.api.chat(noor.user_id)[-1].text
+        assert len(bot.api.chat(TRAINER)) == shown  # its charts are still being drawn
+    finally:
+        go_on.set()
+    replies = await asyncio.wait_for(asking, 20)
+    assert [m.kind for m in replies] == ["photo", "photo", "text"]
+    png(replies[0])
+
+
+async def test_charts_stored_before_a_crash_are_drawn_and_sent_after_it(bot, cohort,
+                                                                        monkeypatch):
+    trainer, noor, _ = cohort
+    await two_months_of_sessions(bot, noor)
+    monkeypatch.setattr(bot.app.bot_data["services"].lanes, "submit", lambda *_: None)
+    before = len(bot.api.chat(TRAINER))
+    assert await trainer.send("/table") == []  # committed; the process dies before sending
+    monkeypatch.undo()
+    await bot.crash_and_restart()
+    await bot.deliver()
+    await bot.app.settle()
+    sent = [m for m in bot.api.chat(TRAINER)[before:] if not m.text.startswith("👋")]
+    assert [m.kind for m in sent] == ["photo", "photo", "text"]  # (not: the join notices)
+    assert sent[2].text.startswith("Overzicht van de kwartiermakers")
+    assert sent[0].text.startswith("📈 Tafelsessies en bereikte mensen, per maand")
+    assert png(sent[0]).width == 840
+    assert await bot.rows("SELECT count(*) FROM reply") == [(0,)]
 
 
 async def test_referral_outcomes_per_line_in_plain_words(bot, cohort, drawn):

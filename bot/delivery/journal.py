@@ -38,6 +38,7 @@ class Call:
     parameters: dict[str, Any]
     files: dict[str, list[str]] = field(default_factory=dict)  # field → [name, base64, mime]
     ref: str | None = None
+    draw: dict[str, Any] | None = None  # a picture drawn when sent (``drawing``), as data
 
     @property
     def chat_id(self) -> int:
@@ -46,11 +47,13 @@ class Call:
         return int(value) if text.isascii() and text.isdigit() else 0
 
     def payload(self) -> dict[str, Any]:
-        return {"endpoint": self.endpoint, "parameters": self.parameters, "files": self.files}
+        kept = {"endpoint": self.endpoint, "parameters": self.parameters, "files": self.files}
+        return kept | {"draw": self.draw} if self.draw is not None else kept
 
     @classmethod
     def from_payload(cls, payload: dict[str, Any], ref: str | None = None) -> Call:
-        return cls(payload["endpoint"], payload["parameters"], payload.get("files") or {}, ref)
+        return cls(payload["endpoint"], payload["parameters"], payload.get("files") or {}, ref,
+                   payload.get("draw"))
 
     def request_data(self) -> RequestData:
         return _StoredRequestData(self.parameters, self.files)
@@ -65,8 +68,7 @@ class Journal:
         self._answered: set[str] = set()
 
     def add(self, endpoint: str, request_data: RequestData | None) -> dict[str, Any]:
-        parameters = bidi.for_reader(dict(request_data.parameters) if request_data else {},
-                                     bidi.reader_is_rtl())
+        parameters = self._laid_out(dict(request_data.parameters) if request_data else {})
         if endpoint == "answerCallbackQuery":
             query = str(parameters.get("callback_query_id"))
             if query in self._answered:  # Telegram refuses a second answer: send one only
@@ -83,6 +85,14 @@ class Journal:
             return {"ok": True, "result": {"message_id": 0, "date": int(time.time()),
                                            "chat": chat}}
         return {"ok": True, "result": True}
+
+    def add_drawn(self, endpoint: str, parameters: dict[str, Any], draw: dict[str, Any]) -> None:
+        """A call whose picture is drawn when it is sent (``drawing.send_drawn``)."""
+        self.calls.append(Call(endpoint, self._laid_out(parameters), draw=draw))
+
+    @staticmethod
+    def _laid_out(parameters: dict[str, Any]) -> dict[str, Any]:
+        return bidi.for_reader(parameters, bidi.reader_is_rtl())
 
     def tag_last(self, ref: str) -> None:
         """Names the last call, so that its message id can be found later (a status message)."""

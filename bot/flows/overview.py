@@ -3,7 +3,6 @@ kwartiermaker and theme) and /table (the report's Table 1, with CSV and XLSX exp
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, Update
@@ -11,6 +10,7 @@ from telegram.ext import CommandHandler
 
 from bot.access import Action
 from bot.context import BotContext
+from bot.delivery import drawing
 from bot.flows import pages, ui
 from bot.flows.common import requires, say
 from bot.flows.mapcard import line_label
@@ -178,7 +178,8 @@ async def table(update: Update, context: BotContext) -> None:
 
 async def send_charts(update: Update, context: BotContext) -> None:
     """The charts, one photo each with its caption, before the table (whose page buttons stay
-    last, under the thumb); drawn in a worker thread, so other people's updates go on."""
+    last, under the thumb); drawn when they are sent, after this update committed, so other
+    people's updates go on meanwhile."""
     t = context.t
     made = charts.charts(t, await charts.figures(context.req),
                          themes=await ui.category_labels(context),
@@ -187,10 +188,10 @@ async def send_charts(update: Update, context: BotContext) -> None:
     if not made:
         await say(update, context, t.gettext("No charts yet: no sessions logged and no referrals."))
         return
-    images = await asyncio.to_thread(charts.render_all, made)
-    for chart, png in zip(made, images, strict=True):
-        await context.bot.send_photo(update.effective_chat.id, png, caption=chart.caption,
-                                     filename=f"samenbot-{chart.name}.png")
+    for chart in made:
+        await drawing.send_drawn(context.bot, update.effective_chat.id, "chart",
+                                 charts.as_data(chart), caption=chart.caption,
+                                 filename=f"samenbot-{chart.name}.png")
 
 
 @requires(Action.DECIDE)

@@ -3,7 +3,9 @@ noted per theme, and how referrals turned out per line of care.
 
 Two halves. ``figures`` and ``charts`` gather the numbers (never a name: trainers see
 numbers) and put every word in the trainer's language; ``render`` turns one ``Chart`` into
-PNG bytes and knows nothing of Telegram or the database, so it runs in a worker thread.
+PNG bytes and knows nothing of Telegram or the database. A chart travels as data with its
+reply (``as_data``) and is drawn (``draw``) in a worker thread when the reply is sent, after
+the update committed: the second a drawing takes holds up nobody else's update.
 
 Readable in black and white: grey fills and hatching tell the bars apart, every bar carries
 its number, and a chart with one kind of bar names it in the panel's title, not a legend.
@@ -15,6 +17,7 @@ none, and the caption carries them.
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import io
 import textwrap
@@ -186,8 +189,22 @@ def render(chart: Chart) -> bytes:
         return _draw(chart)
 
 
-def render_all(made: list[Chart]) -> list[bytes]:
-    return [render(chart) for chart in made]
+def as_data(chart: Chart) -> dict[str, Any]:
+    """The chart as JSON-ready data, stored with the reply that sends it."""
+    return dataclasses.asdict(chart)
+
+
+def from_data(data: dict[str, Any]) -> Chart:
+    panels = tuple(Panel(p["title"], tuple(p["categories"]),
+                         tuple(Bars(b["label"], tuple(b["values"])) for b in p["bars"]))
+                   for p in data["panels"])
+    return Chart(data["name"], data["title"], data["caption"], panels,
+                 horizontal=data["horizontal"], rtl=data["rtl"])
+
+
+def draw(data: dict[str, Any]) -> bytes:
+    """A stored chart as a PNG (the drawer the reply lanes call, in a worker thread)."""
+    return render(from_data(data))
 
 
 @cache

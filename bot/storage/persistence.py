@@ -23,6 +23,9 @@ class SqlitePersistence(BasePersistence[dict, dict, dict]):
         )
         self.db = db
         self._written: dict[tuple[str, int], str] = {}  # what each row holds, to skip no-ops
+        # Tables read whole at start-up: a key missing from ``_written`` has no row, so an
+        # update that leaves someone without data writes nothing (no DELETE per update).
+        self._complete: set[str] = set()
 
     async def write_user(self, user_id: int, data: dict | None) -> None:
         """Writes (or, for None or {}, deletes) a user's row when it changed."""
@@ -32,14 +35,17 @@ class SqlitePersistence(BasePersistence[dict, dict, dict]):
         await self._put("ptb_chat_data", "chat_id", chat_id, data or {})
 
     async def get_user_data(self) -> dict[int, dict]:
-        async with self.db.read() as conn:
-            rows = await conn.execute_fetchall("SELECT user_id, data FROM ptb_user_data")
-        return {row[0]: json.loads(row[1]) for row in rows}
+        return await self._load("ptb_user_data", "user_id")
 
     async def get_chat_data(self) -> dict[int, dict]:
+        return await self._load("ptb_chat_data", "chat_id")
+
+    async def _load(self, table: str, column: str) -> dict[int, dict]:
         async with self.db.read() as conn:
-            rows = await conn.execute_fetchall("SELECT chat_id, data FROM ptb_chat_data")
-        return {row[0]: json.loads(row[1]) for row in rows}
+            rows = await conn.execute_fetchall(f"SELECT {column}, data FROM {table}")
+        self._written.update({(table, key): text for key, text in rows})
+        self._complete.add(table)
+        return {key: json.loads(text) for key, text in rows}
 
     async def get_bot_data(self) -> dict:
         return {}
@@ -78,7 +84,7 @@ class SqlitePersistence(BasePersistence[dict, dict, dict]):
 
     async def _put(self, table: str, column: str, key: int, data: dict[str, Any]) -> None:
         text = json.dumps(data)
-        if self._written.get((table, key)) == text:
+        if self._written.get((table, key), "{}" if table in self._complete else None) == text:
             return
         async with self.db.tx() as conn:
             if data:
@@ -100,6 +106,7 @@ class SqlitePersistence(BasePersistence[dict, dict, dict]):
     def forget_written(self) -> None:
         """After a rolled-back update nothing is known to be written: the next write goes."""
         self._written.clear()
+        self._complete.clear()
 
     async def drop_chat_data(self, chat_id: int) -> None:
         self._written.pop(("ptb_chat_data", chat_id), None)
