@@ -13,7 +13,7 @@ from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.config import Settings
 from bot.context import BotContext, Services, utc_now
-from bot.delivery import drawing, journal, replies
+from bot.delivery import attachments, journal, replies
 from bot.delivery.journal import JournalingRequest
 from bot.delivery.pacing import PacedRequest, SendBudget
 from bot.delivery.worker import DeliveryWorker
@@ -21,7 +21,7 @@ from bot.flows import broadcast, engine, menu, registry
 from bot.flows.common import identify, load_person, say
 from bot.flows.private import private_only
 from bot.i18n import Translations
-from bot.services import backups, charts, introductions, notices, retention
+from bot.services import backups, charts, exports, introductions, notices, retention
 from bot.services import events as event_service
 from bot.services import programme as programme_service
 from bot.services import referrals as referral_service
@@ -132,7 +132,8 @@ async def create_application(
     services.delivery = DeliveryWorker(db, app.bot, clock, budget, request=sender,
                                        lanes=services.lanes)
 
-    drawing.register("chart", charts.draw)
+    attachments.register("chart", charts.draw)
+    attachments.register("xlsx", exports.xlsx_of)
     app.add_handler(TypeHandler(Update, load_person), group=-10)
     app.add_handler(TypeHandler(Update, private_only), group=-5)
     registry.register(app)

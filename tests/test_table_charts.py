@@ -14,8 +14,8 @@ from PIL import Image
 
 from bot import access
 from bot.flows import pages
-from bot.services import charts
-from tests.fakes.journeys import TRAINER, join, make_invite
+from bot.services import charts, exports
+from tests.fakes.journeys import NOOR, TRAINER, join, make_invite
 from tests.test_kwartiermaker_logs_a_series import log
 from tests.test_long_lists_are_paged import many_series, page_of
 from tests.test_resident_finds_help_on_the_social_map import EXAMPLE
@@ -98,37 +98,49 @@ async def test_table_sends_the_charts_as_photos_before_the_table(bot, cohort, dr
     assert [m.kind for m in bot.api.chat(TRAINER)].count("photo") == before
 
 
-async def test_a_chart_being_drawn_holds_up_nobody_else(bot, cohort, monkeypatch):
-    """Drawing takes about a second: it happens after the trainer's update committed, so a
-    resident writing meanwhile is answered at once; the trainer's own messages keep their
-    order (the charts, then the table)."""
-    trainer, noor, _ = cohort
-    await two_months_of_sessions(bot, noor)
-    drawing, go_on, real = threading.Event(), threading.Event(), charts.render
+async def made_slowly(bot, monkeypatch, target, name: str, ask) -> list:
+    """Runs ``ask`` (a trainer's action) while ``target.name``, the maker of its file, is held
+    up; meanwhile a kwartiermaker's /help must be answered at once and the trainer must not
+    have seen anything yet. Returns what ``ask`` got, once the file was made."""
+    making, go_on, real = threading.Event(), threading.Event(), getattr(target, name)
 
-    def slow(chart: charts.Chart) -> bytes:
-        drawing.set()
+    def slow(*args):
+        making.set()
         go_on.wait(10)
-        return real(chart)
+        return real(*args)
 
-    monkeypatch.setattr(charts, "render", slow)
+    monkeypatch.setattr(target, name, slow)
     shown = len(bot.api.chat(TRAINER))
-    asking = asyncio.create_task(trainer.send("/table"))
+    asking = asyncio.create_task(ask())
     try:
-        assert await asyncio.to_thread(drawing.wait, 5)
-        before = len(bot.api.chat(noor.user_id))
-        await asyncio.wait_for(bot.app.process_update(noor.text_update("/help")), 2)
+        assert await asyncio.to_thread(making.wait, 5)
+        before = len(bot.api.chat(NOOR))
+        await asyncio.wait_for(bot.app.process_update(bot.user(NOOR).text_update("/help")), 2)
         for _ in range(200):  # its reply goes out in its own lane
-            if len(bot.api.chat(noor.user_id)) > before:
+            if len(bot.api.chat(NOOR)) > before:
                 break
             await asyncio.sleep(0.01)
-        assert "/invite" in bot.api.chat(noor.user_id)[-1].text
-        assert len(bot.api.chat(TRAINER)) == shown  # its charts are still being drawn
+        assert "/invite" in bot.api.chat(NOOR)[-1].text
+        assert len(bot.api.chat(TRAINER)) == shown  # the file is still being made
     finally:
         go_on.set()
-    replies = await asyncio.wait_for(asking, 20)
+    return await asyncio.wait_for(asking, 20)
+
+
+async def test_a_chart_or_a_spreadsheet_being_made_holds_up_nobody_else(bot, cohort, monkeypatch):
+    """Drawing takes about a second: it happens after the trainer's update committed, so a
+    kwartiermaker writing meanwhile is answered at once; the trainer's own messages keep their
+    order (the charts, then the table). The same for the overview's spreadsheet."""
+    trainer, noor, _ = cohort
+    await two_months_of_sessions(bot, noor)
+    replies = await made_slowly(bot, monkeypatch, charts, "render",
+                                lambda: trainer.send("/table"))
     assert [m.kind for m in replies] == ["photo", "photo", "text"]
     png(replies[0])
+    monkeypatch.undo()
+    replies = await made_slowly(bot, monkeypatch, exports, "to_xlsx",
+                                lambda: trainer.click("XLSX"))
+    assert replies[-1].kind == "document" and replies[-1].file_bytes.startswith(b"PK")
 
 
 async def test_charts_stored_before_a_crash_are_drawn_and_sent_after_it(bot, cohort,

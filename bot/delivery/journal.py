@@ -38,7 +38,7 @@ class Call:
     parameters: dict[str, Any]
     files: dict[str, list[str]] = field(default_factory=dict)  # field → [name, base64, mime]
     ref: str | None = None
-    draw: dict[str, Any] | None = None  # a picture drawn when sent (``drawing``), as data
+    make: dict[str, Any] | None = None  # a file made when sent (``attachments``), as data
 
     @property
     def chat_id(self) -> int:
@@ -48,12 +48,12 @@ class Call:
 
     def payload(self) -> dict[str, Any]:
         kept = {"endpoint": self.endpoint, "parameters": self.parameters, "files": self.files}
-        return kept | {"draw": self.draw} if self.draw is not None else kept
+        return kept | {"make": self.make} if self.make is not None else kept
 
     @classmethod
     def from_payload(cls, payload: dict[str, Any], ref: str | None = None) -> Call:
         return cls(payload["endpoint"], payload["parameters"], payload.get("files") or {}, ref,
-                   payload.get("draw"))
+                   payload.get("make"))
 
     def request_data(self) -> RequestData:
         return _StoredRequestData(self.parameters, self.files)
@@ -86,9 +86,9 @@ class Journal:
                                            "chat": chat}}
         return {"ok": True, "result": True}
 
-    def add_drawn(self, endpoint: str, parameters: dict[str, Any], draw: dict[str, Any]) -> None:
-        """A call whose picture is drawn when it is sent (``drawing.send_drawn``)."""
-        self.calls.append(Call(endpoint, self._laid_out(parameters), draw=draw))
+    def add_made(self, endpoint: str, parameters: dict[str, Any], make: dict[str, Any]) -> None:
+        """A call whose file is made when it is sent (``attachments.send_made``)."""
+        self.calls.append(Call(endpoint, self._laid_out(parameters), make=make))
 
     @staticmethod
     def _laid_out(parameters: dict[str, Any]) -> dict[str, Any]:

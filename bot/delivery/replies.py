@@ -20,7 +20,7 @@ from typing import Any
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 from telegram.request import BaseRequest
 
-from bot.delivery import drawing
+from bot.delivery import attachments
 from bot.delivery.journal import Call, Journal
 from bot.delivery.pacing import MEMBER, VISITOR, ChatPace, SendBudget, counted, reserved
 from bot.delivery.sending import MAX_ATTEMPTS, never_left
@@ -144,12 +144,12 @@ class Lanes:
         for row_id, call in stored:
             if self._stopping:
                 return  # not sent: still stored, it goes out at the next start
-            if call.draw is not None:
+            if call.make is not None:
                 try:
-                    call = await drawing.drawn(call)  # in a thread: other chats go on
+                    call = await attachments.made(call)  # in a thread: other chats go on
                 except Exception:
-                    log.exception("a picture could not be drawn")
-                    self._record(row_id, call, "failed", None, "not drawn", None)
+                    log.exception("a file could not be made")
+                    self._record(row_id, call, "failed", None, "not made", None)
                     continue
             if counted(call.endpoint):
                 target = call.chat_id or chat_id

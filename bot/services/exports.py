@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from decimal import Decimal
+from typing import Any
 
 from openpyxl import Workbook
 
@@ -44,6 +45,21 @@ def to_csv(head: list[str], lines: list[list]) -> bytes:
     writer.writerows([[f"{v:.2f}" if isinstance(v, Decimal) else inert(v) for v in line]
                       for line in lines])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # the BOM lets Excel read UTF-8
+
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx_data(head: list[str], lines: list[list], title: str) -> dict[str, Any]:
+    """The workbook's content as JSON-ready data: stored with its reply and made into a file
+    (``xlsx_of``) when the reply is sent, outside the update's transaction."""
+    return {"head": head, "title": title,
+            "lines": [[float(v) if isinstance(v, Decimal) else v for v in line]
+                      for line in lines]}
+
+
+def xlsx_of(data: dict[str, Any]) -> bytes:
+    return to_xlsx(data["head"], data["lines"], data["title"])
 
 
 def to_xlsx(head: list[str], lines: list[list], title: str) -> bytes:
