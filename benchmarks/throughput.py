@@ -35,6 +35,7 @@ import platform
 import random
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -67,6 +68,7 @@ class Result:
     bot: str
     population: str
     rate: float
+    round: int = 1
     replies_per_s: float = math.nan
     p50_ms: float = math.nan
     p99_ms: float = math.nan
@@ -168,9 +170,9 @@ def percentile(sorted_values: list[float], q: float) -> float:
 
 
 async def run_one(bot: str, population: Population, rate: float, opts: argparse.Namespace,
-                  workdir: Path, seeded: Seeded) -> Result:
-    result = Result(bot=bot, population=population.name, rate=rate)
-    run_dir = workdir / f"{population.name}-{rate:g}-{bot}"
+                  workdir: Path, seeded: Seeded, round_: int = 1) -> Result:
+    result = Result(bot=bot, population=population.name, rate=rate, round=round_)
+    run_dir = workdir / f"{population.name}-{rate:g}-{bot}-{round_}"
     run_dir.mkdir()
     api = BotApiEmulator(TOKEN)
     await api.start()
@@ -292,6 +294,31 @@ def populations(seeded: Seeded, count: int, wanted: list[str]) -> list[Populatio
     return [found[name] for name in wanted]
 
 
+def print_rounds(results: list[Result]) -> None:
+    """Per population and rate over the rounds: the median p50 and p99 of each bot, the ratio
+    of the medians, and in how many rounds samenbot's p99 was within 1.2 times the bare bot's
+    of the same round."""
+    groups: dict[tuple[str, float], dict[int, dict[str, Result]]] = {}
+    for r in results:
+        if not r.failure:
+            groups.setdefault((r.population, r.rate), {}).setdefault(r.round, {})[r.bot] = r
+    for (population, rate), rounds in groups.items():
+        pairs = [(b["bare"], b["samenbot"]) for b in rounds.values()
+                 if "bare" in b and "samenbot" in b]
+        if not pairs:
+            continue
+        bare_p99 = statistics.median(b.p99_ms for b, _ in pairs)
+        samen_p99 = statistics.median(s.p99_ms for _, s in pairs)
+        ratios = [s.p99_ms / b.p99_ms for b, s in pairs]
+        print(f"{population} {rate:g}/s over {len(pairs)} rounds: median p50 bare "
+              f"{statistics.median(b.p50_ms for b, _ in pairs):.1f} ms, samenbot "
+              f"{statistics.median(s.p50_ms for _, s in pairs):.1f} ms; median p99 bare "
+              f"{bare_p99:.1f} ms, samenbot {samen_p99:.1f} ms, ratio {samen_p99 / bare_p99:.2f}"
+              f" (goal: at most 1.2); per round " + ", ".join(f"{x:.2f}" for x in ratios)
+              + f"; within 1.2 in {sum(x <= 1.2 for x in ratios)} of {len(ratios)}")
+    print()
+
+
 def _ms(value: float, lower_bound: bool = False) -> str:
     if math.isnan(value):
         return "-"
@@ -336,13 +363,15 @@ def print_table(results: list[Result], opts: argparse.Namespace, seeded: Seeded,
           f"{'peak RSS':>8} {'start-up':>8} | {'r/s':>5}")
     keys = []
     for r in results:
-        if (r.population, r.rate) not in keys:
-            keys.append((r.population, r.rate))
-    by = {(r.population, r.rate, r.bot): r for r in results}
-    for population, rate in keys:
-        print(_row(by.get((population, rate, "bare")), by.get((population, rate, "samenbot")),
-                   population, rate))
+        if (r.population, r.rate, r.round) not in keys:
+            keys.append((r.population, r.rate, r.round))
+    by = {(r.population, r.rate, r.round, r.bot): r for r in results}
+    for population, rate, round_ in keys:
+        print(_row(by.get((population, rate, round_, "bare")),
+                   by.get((population, rate, round_, "samenbot")), population, rate))
     print()
+    if opts.repeat > 1:
+        print_rounds(results)
     notes = []
     for r in results:
         where = f"{r.population} {r.rate:g}/s {r.bot}"
@@ -395,9 +424,13 @@ async def main(opts: argparse.Namespace) -> None:
         results = []
         for population in populations(seeded, opts.users, opts.populations):
             for rate in opts.rates:
-                for bot in opts.bots:
-                    result = await run_one(bot, population, rate, opts, workdir, seeded)
-                    results.append(result)
+                for round_ in range(1, opts.repeat + 1):
+                    # rounds alternate which bot goes first: a drift of the machine's noise
+                    # over a few minutes does not favour one of them
+                    for bot in opts.bots if round_ % 2 else opts.bots[::-1]:
+                        result = await run_one(bot, population, rate, opts, workdir, seeded,
+                                               round_)
+                        results.append(result)
                     if opts.verbose or result.failure:
                         state = ("FAILED" if result.failure else
                                  f"{result.replies_per_s:.1f} replies/s, "
@@ -437,6 +470,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="samenbot's SAMEN_SEND_RATE (default 10,000: no pacing, like the "
                              "bare bot and the emulator; in production it is 25, Telegram's "
                              "limit, and replies beyond it wait stored)")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="rounds per population and rate, alternating which bot goes "
+                             "first; prints the medians and each round's p99 ratio")
     parser.add_argument("--keep", action="store_true", help="keep the databases and bot logs")
     parser.add_argument("--verbose", action="store_true", help="progress and reply texts")
     opts = parser.parse_args(argv)
@@ -457,6 +493,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     opts.source = opts.source.resolve()
     if not (opts.source / "bot" / "__main__.py").is_file():
         parser.error(f"--source {opts.source} has no bot/__main__.py")
+    if opts.repeat < 1:
+        parser.error("--repeat must be at least 1")
     if opts.people < 300:
         parser.error("--people must be at least 300 (admin, trainers, organisers, residents)")
     return opts

@@ -1,11 +1,16 @@
 """Long polling into the inbox, and the one task that handles what the inbox holds.
 
 Telegram forgets an update once a later getUpdates carries a higher offset, whether or not it
-was handled. So each batch is stored in the inbox first, and only then does the next
-getUpdates confirm it. Updates are handled in order, from memory (each is parsed once); each
-one is marked handled in the same transaction as everything its handling stored
-(``SamenApplication``). After a crash, what was stored and not handled is read back from the
-inbox and handled first.
+was handled. So before the next getUpdates confirms a batch, each of its updates is either
+handled and committed, or stored in the inbox. Long polling takes the short way when nothing
+else waits: the batch is handled at once, and each update is marked handled in the same
+transaction as everything its handling stored (``SamenApplication``), so an update costs one
+commit and its words are never written to the inbox. A batch that arrives while others wait,
+and whatever a failure or a stop left unhandled, is stored first, as the webhook does with
+every update. Updates are handled in order, from memory (each is parsed once), by one handler
+at a time. After a crash, what was stored and not handled is read back from the inbox and
+handled first; what was neither handled nor stored was not confirmed, so Telegram sends it
+again.
 """
 
 from __future__ import annotations
@@ -42,6 +47,9 @@ class Receiver:
         self.wake = asyncio.Event()
         self._queue: deque[dict[str, Any]] = deque()
         self._queued: set[int] = set()
+        self._unstored: set[int] = set()  # queued, taken in hand without an inbox row
+        self._handling = asyncio.Lock()  # one handler at a time: the poller or the worker
+        self._in_hand = False  # the poller is handling a batch (a stop lets it finish)
         self._mark = -1  # the highest update handled, once read
         self._failures: dict[int, int] = {}
         self._stopping = False
@@ -56,12 +64,14 @@ class Receiver:
             await inbox.forget_handled(conn)
         self._enqueue([json.loads(payload) for _, payload in waiting])
 
-    def _enqueue(self, updates: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    def _enqueue(self, updates: list[dict[str, Any]], *, wake: bool = True
+                 ) -> list[dict[str, Any]]:
         fresh = [u for u in updates
                  if u["update_id"] > self._mark and u["update_id"] not in self._queued]
         self._queue.extend(fresh)
         self._queued.update(u["update_id"] for u in fresh)
-        self.wake.set()
+        if wake:
+            self.wake.set()
         return fresh
 
     async def store(self, updates: list[dict[str, Any]]) -> int:
@@ -75,6 +85,31 @@ class Receiver:
                                 self.services.clock())
         return len(self._enqueue(fresh))
 
+    async def take(self, updates: list[dict[str, Any]]) -> int:
+        """A batch from getUpdates: handled at once when nothing else waits (one commit per
+        batch of updates, nothing written to the inbox), else stored to wait its turn. On
+        return every update of it is handled or stored, so the next getUpdates may confirm
+        it. Returns how many were new."""
+        if self._mark < 0:
+            await self._load()
+        if self._queue or self._handling.locked():
+            return await self.store(updates)
+        fresh = self._enqueue(updates, wake=False)
+        self._unstored.update(u["update_id"] for u in fresh)
+        self._in_hand = True
+        try:
+            await self.handle_waiting()
+        finally:
+            self._in_hand = False
+            left = [u for u in self._queue if u["update_id"] in self._unstored]
+            self._unstored.clear()
+            if left:  # a failure or a stop: kept before anything confirms them
+                async with self.services.db.tx() as conn:
+                    await inbox.receive(conn, [(u["update_id"], json.dumps(u)) for u in left],
+                                        self.services.clock())
+                self.wake.set()  # the worker tries them again
+        return len(fresh)
+
     async def handle_waiting(self) -> int:
         """Handles every stored update, oldest first; returns how many.
 
@@ -85,6 +120,10 @@ class Receiver:
         """
         if self._mark < 0:
             await self._load()
+        async with self._handling:
+            return await self._handle_queue()
+
+    async def _handle_queue(self) -> int:
         handled = 0
         while self._queue and not self._stopping:
             done: list[int] = []
@@ -103,6 +142,7 @@ class Receiver:
             for update_id in done:  # committed
                 self._queue.popleft()
                 self._queued.discard(update_id)
+                self._unstored.discard(update_id)
                 self._mark = max(self._mark, update_id)
             if done:
                 self.last_update_at = datetime.now(UTC)
@@ -148,7 +188,7 @@ class Receiver:
             pause = 1.0
             self.receiving_ok_at = datetime.now(UTC)
             if updates:
-                await self.store(updates)
+                await self.take(updates)
                 offset = updates[-1]["update_id"] + 1
 
     async def work(self) -> None:
@@ -175,7 +215,8 @@ class Receiver:
         worker = asyncio.create_task(self.work(), name="inbox")
         await stop.wait()
         self._stopping = True
-        poller.cancel()  # an unfinished getUpdates confirms nothing
+        if not self._in_hand:  # a batch in hand is finished (and what is left stored) first
+            poller.cancel()  # an unfinished getUpdates confirms nothing
         self.wake.set()
         with contextlib.suppress(asyncio.CancelledError):
             await poller

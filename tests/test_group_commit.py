@@ -113,3 +113,56 @@ async def test_in_a_batch_each_unit_keeps_or_loses_its_own_writes_and_actions(bo
         assert ran == []  # nothing runs before the commit
     assert ran == ["a"]
     assert await bot.rows("SELECT action FROM audit_log WHERE at = 'x'") == [("a",)]
+
+
+async def test_a_polled_batch_while_nothing_waits_costs_one_commit_and_no_copy(
+        bot, residents, monkeypatch):
+    """Long polling's short way: handled at once, marked in the same commit, and the words
+    people wrote are never written to the inbox."""
+    updates = [user.text_update("/help").to_dict() for user in residents]
+    receiver = Receiver(bot.app)
+    await receiver.handle_waiting()  # start-up: nothing left from before
+    seen = watch(bot, monkeypatch)
+    assert await receiver.take(updates) == 5
+    assert seen == ["commit", *(f"send to {t}" for t in PEOPLE)]
+    await bot.app.settle()
+    assert all(user.last.text.startswith("Je doet mee als bewoner") for user in residents)
+    assert await bot.rows("SELECT count(*) FROM inbox") == [(0,)]
+    assert await bot.rows("SELECT last_done FROM inbox_mark") == [(updates[-1]["update_id"],)]
+    assert await receiver.take(updates) == 0  # Telegram sends them again: known, not redone
+
+
+async def test_what_a_failure_leaves_in_hand_is_stored_before_it_is_confirmed(
+        bot, residents, monkeypatch):
+    first, second, third = residents[:3]
+    updates = [u.text_update("/help").to_dict() for u in (first, second, third)]
+    receiver = Receiver(bot.app)
+    await receiver.handle_waiting()
+    done = inbox.done
+
+    async def fails_for_the_second(conn, update_id):
+        if update_id == updates[1]["update_id"]:
+            raise RuntimeError("this update's last write fails")
+        return await done(conn, update_id)
+
+    monkeypatch.setattr(inbox, "done", fails_for_the_second)
+    assert await receiver.take(updates) == 3
+    # the first was handled; the second and third are kept, so the next getUpdates may go
+    assert await bot.rows("SELECT update_id FROM inbox ORDER BY update_id") == [
+        (updates[1]["update_id"],), (updates[2]["update_id"],)]
+    await bot.crash_and_restart()  # even a crash now loses neither
+    monkeypatch.setattr(inbox, "done", done)
+    assert await Receiver(bot.app).handle_waiting() == 2
+    await bot.app.settle()
+    assert second.last.text.startswith("Je doet mee als bewoner")
+    assert third.last.text.startswith("Je doet mee als bewoner")
+
+
+async def test_a_batch_arriving_while_others_wait_is_stored_behind_them(bot, residents):
+    first, second = residents[:2]
+    receiver = Receiver(bot.app)
+    await receiver.store([first.text_update("/help").to_dict()])  # waits (a backlog)
+    later = second.text_update("/help").to_dict()
+    assert await receiver.take([later]) == 1
+    assert await bot.rows("SELECT count(*) FROM inbox") == [(2,)]  # stored, not handled
+    assert await receiver.handle_waiting() == 2  # in order
