@@ -80,10 +80,13 @@ class Receiver:
             await self._load()
         fresh = [u for u in updates
                  if u["update_id"] > self._mark and u["update_id"] not in self._queued]
-        async with self.services.db.tx() as conn:
-            await inbox.receive(conn, [(u["update_id"], json.dumps(u)) for u in fresh],
-                                self.services.clock())
+        await self._keep(fresh)
         return len(self._enqueue(fresh))
+
+    async def _keep(self, updates: list[dict[str, Any]]) -> None:
+        async with self.services.db.tx() as conn:
+            await inbox.receive(conn, [(u["update_id"], json.dumps(u)) for u in updates],
+                                self.services.clock())
 
     async def take(self, updates: list[dict[str, Any]]) -> int:
         """A batch from getUpdates: handled at once when nothing else waits (one commit per
@@ -104,9 +107,7 @@ class Receiver:
             left = [u for u in self._queue if u["update_id"] in self._unstored]
             self._unstored.clear()
             if left:  # a failure or a stop: kept before anything confirms them
-                async with self.services.db.tx() as conn:
-                    await inbox.receive(conn, [(u["update_id"], json.dumps(u)) for u in left],
-                                        self.services.clock())
+                await self._keep(left)
                 self.wake.set()  # the worker tries them again
         return len(fresh)
 
@@ -117,6 +118,7 @@ class Receiver:
         in one transaction, each in its own savepoint, and committed together; their replies
         go out after that commit. When nothing else waits, a batch is one update, as before;
         when the bot falls behind, batches grow and the commits (and their fsyncs) are shared.
+        One handler at a time: the poller (``take``) or the worker.
         """
         if self._mark < 0:
             await self._load()
