@@ -135,6 +135,14 @@ async def test_stages_overview_and_exports_match_the_data(bot, cohort):
     assert next(r for r in xlsx if r[0] == "Noor")[4:] == [4, 4, 4, 20, 4, 4, 4, 0,
                                                            "aangevraagd", 160.0]
     assert "Dit kan niet in jouw rol" in (await noor.send("/table"))[-1].text
+    assert not sheet.sheet_view.rightToLeft
+
+    await trainer.send("/language")
+    await trainer.click("العربية")
+    await trainer.send("/table")
+    book = load_workbook(io.BytesIO((await trainer.click("XLSX"))[-1].file_bytes))
+    assert book.active.sheet_view.rightToLeft  # an Arabic sheet runs from the right
+    assert book.active.title == "نظرة عامة" and book.active["A1"].value == "منسّق الحي"
 
 
 async def test_a_quiet_series_is_noticed_once(bot, cohort):

@@ -215,7 +215,7 @@ async def export(update: Update, context: BotContext) -> None:
                                         filename="samenbot-overview.csv")
     else:  # 50 ms per 200 rows: made when it is sent, holding nobody else up
         await attachments.send_made(context.bot, chat, "xlsx", exports.xlsx_data(
-            head, lines, t.gettext("Overview")), method="sendDocument",
+            head, lines, t.gettext("Overview"), rtl=t.language.rtl), method="sendDocument",
             filename="samenbot-overview.xlsx", mime=exports.XLSX_MIME)
 
 

@@ -50,22 +50,26 @@ def to_csv(head: list[str], lines: list[list]) -> bytes:
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def xlsx_data(head: list[str], lines: list[list], title: str) -> dict[str, Any]:
+def xlsx_data(head: list[str], lines: list[list], title: str, *, rtl: bool = False
+              ) -> dict[str, Any]:
     """The workbook's content as JSON-ready data: stored with its reply and made into a file
     (``xlsx_of``) when the reply is sent, outside the update's transaction."""
-    return {"head": head, "title": title,
+    return {"head": head, "title": title, "rtl": rtl,
             "lines": [[float(v) if isinstance(v, Decimal) else v for v in line]
                       for line in lines]}
 
 
 def xlsx_of(data: dict[str, Any]) -> bytes:
-    return to_xlsx(data["head"], data["lines"], data["title"])
+    return to_xlsx(data["head"], data["lines"], data["title"], rtl=data.get("rtl", False))
 
 
-def to_xlsx(head: list[str], lines: list[list], title: str) -> bytes:
+def to_xlsx(head: list[str], lines: list[list], title: str, *, rtl: bool = False) -> bytes:
+    """The workbook; for a right-to-left reader the sheet runs from the right, as Excel shows
+    an Arabic sheet."""
     book = Workbook()
     sheet = book.active
     sheet.title = title[:31]
+    sheet.sheet_view.rightToLeft = rtl
     sheet.append([inert(h) for h in head])
     for line in lines:
         sheet.append([float(v) if isinstance(v, Decimal) else inert(v) for v in line])
