@@ -104,10 +104,10 @@ async def made_slowly(bot, monkeypatch, target, name: str, ask) -> list:
     have seen anything yet. Returns what ``ask`` got, once the file was made."""
     making, go_on, real = threading.Event(), threading.Event(), getattr(target, name)
 
-    def slow(*args):
+    def slow(*args, **kwargs):
         making.set()
         go_on.wait(10)
-        return real(*args)
+        return real(*args, **kwargs)
 
     monkeypatch.setattr(target, name, slow)
     shown = len(bot.api.chat(TRAINER))
