@@ -47,7 +47,6 @@ class Receiver:
         self.wake = asyncio.Event()
         self._queue: deque[dict[str, Any]] = deque()
         self._queued: set[int] = set()
-        self._unstored: set[int] = set()  # queued, taken in hand without an inbox row
         self._handling = asyncio.Lock()  # one handler at a time: the poller or the worker
         self._in_hand = False  # the poller is handling a batch (a stop lets it finish)
         self._mark = -1  # the highest update handled, once read
@@ -98,14 +97,13 @@ class Receiver:
         if self._queue or self._handling.locked():
             return await self.store(updates)
         fresh = self._enqueue(updates, wake=False)
-        self._unstored.update(u["update_id"] for u in fresh)
         self._in_hand = True
         try:
             await self.handle_waiting()
         finally:
             self._in_hand = False
-            left = [u for u in self._queue if u["update_id"] in self._unstored]
-            self._unstored.clear()
+            taken = {u["update_id"] for u in fresh}  # in hand without an inbox row
+            left = [u for u in self._queue if u["update_id"] in taken]
             if left:  # a failure or a stop: kept before anything confirms them
                 await self._keep(left)
                 self.wake.set()  # the worker tries them again
@@ -144,7 +142,6 @@ class Receiver:
             for update_id in done:  # committed
                 self._queue.popleft()
                 self._queued.discard(update_id)
-                self._unstored.discard(update_id)
                 self._mark = max(self._mark, update_id)
             if done:
                 self.last_update_at = datetime.now(UTC)
